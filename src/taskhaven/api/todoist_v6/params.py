@@ -1,0 +1,94 @@
+"""Request parameters of the Sync API: query string and form body merged, body winning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from taskhaven.core.errors import InvalidArgument, MissingArgument
+
+
+class BadJson(InvalidArgument):
+    """A parameter that should hold JSON text does not."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, f"Invalid JSON in parameter: {name}")
+
+
+class Params:
+    """Every value arrives as text; these getters convert and say clearly what is wrong."""
+
+    def __init__(self, values: dict[str, list[str]], files: dict[str, UploadFile]) -> None:
+        self._values = values
+        self.files = files
+
+    @classmethod
+    async def from_request(cls, request: Request) -> Params:
+        values: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            values.setdefault(key, []).append(value)
+        files: dict[str, UploadFile] = {}
+        if request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.headers.get("content-type", "")
+            if content_type.startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            ):
+                form = await request.form()
+                body: dict[str, list[str]] = {}
+                for key, item in form.multi_items():
+                    if isinstance(item, UploadFile):
+                        files[key] = item
+                    else:
+                        body.setdefault(key, []).append(item)
+                values.update(body)
+        return cls(values, files)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._values
+
+    def raw(self, name: str) -> str | None:
+        found = self._values.get(name)
+        return found[-1] if found else None
+
+    def all(self, name: str) -> list[str]:
+        return list(self._values.get(name, []))
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.raw(name)
+        return default if value is None else value
+
+    def required(self, name: str) -> str:
+        value = self.raw(name)
+        if value is None or value == "":
+            raise MissingArgument(name)
+        return value
+
+    def integer(self, name: str, default: int | None = None) -> int | None:
+        value = self.raw(name)
+        if value is None or value.strip() == "":
+            return default
+        try:
+            number = int(value.strip())
+        except ValueError as exc:
+            raise InvalidArgument(name) from exc
+        if abs(number) >= 2**63:
+            raise InvalidArgument(name)
+        return number
+
+    def json(self, name: str, default: Any = None) -> Any:
+        value = self.raw(name)
+        if value is None or value == "":
+            return default
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError as exc:
+            raise BadJson(name) from exc
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.raw(name)
+        if value is None or value == "":
+            return default
+        return value.strip().lower() in ("1", "true", "yes", "on")

@@ -1,0 +1,33 @@
+"""String ids in BSON ObjectId form (24 hex), the id the TickTick protocols use."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import time
+
+_OID = re.compile(r"^[0-9a-f]{24}$")
+_lock = threading.Lock()
+_counter = secrets.randbelow(1 << 24)
+_process = os.urandom(5)
+
+
+def new_oid() -> str:
+    """4-byte timestamp, 5 random bytes per process, 3-byte counter: like bson.ObjectId."""
+    global _counter
+    with _lock:
+        _counter = (_counter + 1) & 0xFFFFFF
+        count = _counter
+    return (
+        int(time.time()).to_bytes(4, "big") + _process + count.to_bytes(3, "big")
+    ).hex()
+
+
+def is_oid(value: object) -> bool:
+    return isinstance(value, str) and bool(_OID.match(value))
+
+
+def inbox_oid(user_id: int) -> str:
+    return f"inbox{user_id}"

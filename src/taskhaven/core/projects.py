@@ -1,0 +1,283 @@
+"""Projects (TickTick: lists): create, change, archive and delete, with their items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
+
+from taskhaven.core.backend import Unit
+from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
+from taskhaven.core.ids import is_oid, new_oid
+from taskhaven.store.schema import items, notes, projects, reminders
+
+MAX_NAME = 255
+KINDS = ("TASK", "NOTE")
+VIEW_MODES = ("list", "kanban", "timeline")
+
+
+def check_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgument("name", "Invalid argument value: name (must not be empty)")
+    if len(name) > MAX_NAME:
+        raise InvalidArgument("name", f"Invalid argument value: name (at most {MAX_NAME})")
+    return name
+
+
+def check_indent(indent: Any) -> int:
+    if isinstance(indent, bool) or not isinstance(indent, int) or not 1 <= indent <= 4:
+        raise InvalidArgument("indent")
+    return indent
+
+
+def check_order(value: Any, argument: str = "item_order") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63:
+        raise InvalidArgument(argument)
+    return value
+
+
+def get(conn: Connection, user_id: int, project_id: int, *, live: bool = True) -> RowMapping:
+    """A project the user owns; ``live`` also rejects deleted ones."""
+    row = (
+        conn.execute(
+            select(projects).where(projects.c.id == project_id, projects.c.user_id == user_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or (live and row["is_deleted"]):
+        raise NotFound("project")
+    return row
+
+
+def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
+    row = (
+        conn.execute(select(projects).where(projects.c.oid == oid, projects.c.user_id == user_id))
+        .mappings()
+        .first()
+    )
+    if row is None or (live and row["is_deleted"]):
+        raise NotFound("project")
+    return row
+
+
+def inbox(conn: Connection, user_id: int) -> RowMapping:
+    row = (
+        conn.execute(
+            select(projects).where(projects.c.user_id == user_id, projects.c.is_inbox.is_(True))
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound("project")
+    return row
+
+
+def _next_order(conn: Connection, user_id: int) -> int:
+    top = conn.execute(
+        select(func.max(projects.c.item_order)).where(
+            projects.c.user_id == user_id, projects.c.is_deleted.is_(False)
+        )
+    ).scalar()
+    return int(top or 0) + 1
+
+
+def add(
+    unit: Unit,
+    *,
+    name: Any,
+    color: str | None = None,
+    indent: Any = 1,
+    item_order: Any = None,
+    oid: str | None = None,
+    group_id: int | None = None,
+    kind: str | None = None,
+    view_mode: str | None = None,
+) -> RowMapping:
+    """Create a project; ``oid`` is a client-chosen string id (kept when free)."""
+    values: dict[str, Any] = {
+        "name": check_name(name),
+        "color": color,
+        "indent": check_indent(indent),
+        "item_order": (
+            _next_order(unit.conn, unit.user_id)
+            if item_order is None
+            else check_order(item_order)
+        ),
+        "group_id": group_id,
+        "kind": _check_kind(kind),
+        "view_mode": _check_view_mode(view_mode),
+    }
+    if oid is not None:
+        _check_free_oid(unit.conn, oid)
+    row_id = unit.conn.execute(
+        insert(projects)
+        .values(
+            oid=oid or new_oid(),
+            user_id=unit.user_id,
+            created_at=unit.now,
+            modified_at=unit.now,
+            seq=unit.stamp(),
+            **values,
+        )
+        .returning(projects.c.id)
+    ).scalar_one()
+    return get(unit.conn, unit.user_id, row_id)
+
+
+def _check_free_oid(conn: Connection, oid: str) -> None:
+    if not is_oid(oid):
+        raise InvalidArgument("id", "Invalid argument value: id (24 hex characters)")
+    if conn.execute(select(projects.c.id).where(projects.c.oid == oid)).first():
+        raise InvalidArgument("id", "Invalid argument value: id (already in use)")
+
+
+def _check_kind(kind: str | None) -> str:
+    if kind is None:
+        return "TASK"
+    upper = kind.upper()
+    if upper not in KINDS:
+        raise InvalidArgument("kind")
+    return upper
+
+
+def _check_view_mode(view_mode: str | None) -> str | None:
+    if view_mode is not None and view_mode not in VIEW_MODES:
+        raise InvalidArgument("viewMode")
+    return view_mode
+
+
+def update_project(unit: Unit, project_id: int, changes: Mapping[str, Any]) -> RowMapping:
+    """Update the given fields (already in core names) of a live project."""
+    row = get(unit.conn, unit.user_id, project_id)
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "name":
+            values["name"] = check_name(value)
+        elif key == "color":
+            values["color"] = value
+        elif key == "indent":
+            values["indent"] = check_indent(value)
+        elif key == "item_order":
+            values["item_order"] = check_order(value)
+        elif key == "collapsed":
+            values["collapsed"] = bool(value)
+        elif key == "group_id":
+            values["group_id"] = value
+        elif key == "kind":
+            values["kind"] = _check_kind(value)
+        elif key == "view_mode":
+            values["view_mode"] = _check_view_mode(value)
+        elif key == "muted":
+            values["muted"] = bool(value)
+    if row["is_inbox"] and "name" in values and values["name"] != row["name"]:
+        raise Forbidden("The Inbox cannot be renamed")
+    _touch(unit, project_id, values)
+    return get(unit.conn, unit.user_id, project_id)
+
+
+def _touch(unit: Unit, project_id: int, values: Mapping[str, Any]) -> None:
+    unit.conn.execute(
+        update(projects)
+        .where(projects.c.id == project_id)
+        .values(seq=unit.stamp(), modified_at=unit.now, **values)
+    )
+
+
+def subtree(conn: Connection, user_id: int, project_id: int) -> list[int]:
+    """The project and the projects indented under it (the v6 flat-tree rule)."""
+    rows = conn.execute(
+        select(projects.c.id, projects.c.indent)
+        .where(projects.c.user_id == user_id, projects.c.is_deleted.is_(False))
+        .order_by(projects.c.item_order, projects.c.id)
+    ).all()
+    result: list[int] = []
+    base: int | None = None
+    for row_id, indent in rows:
+        if base is not None:
+            if indent > base:
+                result.append(row_id)
+                continue
+            break
+        if row_id == project_id:
+            base = indent
+            result.append(row_id)
+    return result or [project_id]
+
+
+def delete(unit: Unit, project_id: int) -> None:
+    """Soft-delete a project, its sub-projects and everything in them."""
+    row = get(unit.conn, unit.user_id, project_id)
+    if row["is_inbox"]:
+        raise Forbidden("The Inbox cannot be deleted")
+    for pid in subtree(unit.conn, unit.user_id, project_id):
+        _touch(unit, pid, {"is_deleted": True})
+        delete_contents(unit, pid)
+
+
+def delete_contents(unit: Unit, project_id: int) -> None:
+    """Every item, note and reminder of the project goes out once as deleted."""
+    item_ids = [
+        r
+        for (r,) in unit.conn.execute(
+            select(items.c.id).where(items.c.project_id == project_id, items.c.is_deleted.is_(False))
+        )
+    ]
+    if item_ids:
+        unit.conn.execute(
+            update(items)
+            .where(items.c.id.in_(item_ids))
+            .values(is_deleted=True, seq=unit.stamp(), modified_at=unit.now)
+        )
+        unit.conn.execute(
+            update(reminders)
+            .where(reminders.c.item_id.in_(item_ids), reminders.c.is_deleted.is_(False))
+            .values(is_deleted=True, seq=unit.stamp())
+        )
+    unit.conn.execute(
+        update(notes)
+        .where(notes.c.project_id == project_id, notes.c.is_deleted.is_(False))
+        .values(is_deleted=True, seq=unit.stamp())
+    )
+
+
+def set_archived(unit: Unit, project_id: int, archived: bool) -> None:
+    """Archive (or restore) a project with its sub-projects; their items follow."""
+    row = get(unit.conn, unit.user_id, project_id)
+    if row["is_inbox"]:
+        raise Forbidden("The Inbox cannot be archived")
+    for pid in subtree(unit.conn, unit.user_id, project_id):
+        _touch(unit, pid, {"is_archived": archived, "archived_at": unit.now if archived else None})
+        unit.conn.execute(
+            update(items)
+            .where(items.c.project_id == pid, items.c.is_deleted.is_(False))
+            .values(is_archived=archived, seq=unit.stamp(), modified_at=unit.now)
+        )
+        unit.conn.execute(
+            update(notes)
+            .where(notes.c.project_id == pid, notes.c.is_deleted.is_(False))
+            .values(is_archived=archived, seq=unit.stamp())
+        )
+
+
+def set_order_indent(unit: Unit, project_id: int, item_order: Any, indent: Any) -> None:
+    get(unit.conn, unit.user_id, project_id)
+    _touch(unit, project_id, {"item_order": check_order(item_order), "indent": check_indent(indent)})
+
+
+def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    return {
+        r
+        for (r,) in conn.execute(
+            select(projects.c.id).where(
+                projects.c.user_id == user_id,
+                projects.c.id.in_(wanted),
+                projects.c.is_deleted.is_(False),
+            )
+        )
+    }

@@ -1,0 +1,79 @@
+"""Password hashing, token minting and encryption of secrets at rest."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from cryptography.fernet import Fernet, InvalidToken
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verifying against this keeps the time of "unknown user" equal to "wrong password".
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_api_token() -> str:
+    """40 lowercase hex characters, the Sync API's token shape."""
+    return secrets.token_hex(20)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
+def digest(token: str) -> str:
+    """Tokens are looked up by digest, so the database never needs them in the clear."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+class SecretBox:
+    """Symmetric encryption (Fernet) with the server key, for secrets stored in the database."""
+
+    def __init__(self, key: str | bytes) -> None:
+        raw = key.encode("ascii") if isinstance(key, str) else key
+        try:
+            self._fernet = Fernet(raw)
+        except ValueError:
+            # Any operator-chosen passphrase becomes a valid Fernet key.
+            derived = hashlib.sha256(raw).digest()
+            self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    def seal(self, plaintext: str) -> str:
+        return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def open(self, sealed: str) -> str:
+        try:
+            return self._fernet.decrypt(sealed.encode("ascii")).decode("utf-8")
+        except InvalidToken as exc:
+            raise ValueError("secret was sealed with a different server key") from exc
+
+
+def load_or_create_key(path: Path) -> str:
+    """The server key file, created with owner-only permissions on first start."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key().decode("ascii")
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(key)
+    return key

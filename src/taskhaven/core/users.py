@@ -1,0 +1,344 @@
+"""Accounts: registration, credentials, API tokens and user preferences."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
+
+from taskhaven.core import security
+from taskhaven.core.backend import Backend, Unit, utcnow
+from taskhaven.core.errors import (
+    AuthenticationFailed,
+    Conflict,
+    Forbidden,
+    InvalidArgument,
+    MissingArgument,
+    NotFound,
+)
+from taskhaven.core.ids import inbox_oid
+from taskhaven.store.schema import projects, users
+
+# Preferences every user has; ``prefs`` stores only what differs from these.
+DEFAULT_PREFS: dict[str, Any] = {
+    "start_page": "overdue, 7 days",
+    "start_day": 1,
+    "next_week": 1,
+    "time_format": 0,
+    "date_format": 0,
+    "sort_order": 0,
+    "default_reminder": None,
+    "auto_reminder": 30,
+    "mobile_number": None,
+    "mobile_host": None,
+    "theme": 0,
+}
+PREF_TYPES: dict[str, tuple[type, ...]] = {
+    "start_page": (str,),
+    "start_day": (int,),
+    "next_week": (int,),
+    "time_format": (int,),
+    "date_format": (int,),
+    "sort_order": (int,),
+    "default_reminder": (str, type(None)),
+    "auto_reminder": (int,),
+    "mobile_number": (str, type(None)),
+    "mobile_host": (str, type(None)),
+    "theme": (int,),
+}
+PREF_RANGES: dict[str, tuple[int, int]] = {
+    "start_day": (1, 7),
+    "next_week": (1, 7),
+    "time_format": (0, 1),
+    "date_format": (0, 1),
+    "sort_order": (0, 1),
+    "theme": (0, 10),
+    "auto_reminder": (0, 60 * 24 * 365),
+}
+DEFAULT_REMINDER_VALUES = {"email", "mobile", "push", "no_default", None}
+NOTIFICATION_TYPES = (
+    "user_left_project",
+    "biz_trial_will_end",
+    "biz_trial_enter_cc",
+    "item_completed",
+    "share_invitation_rejected",
+    "note_added",
+    "biz_account_disabled",
+    "biz_invitation_rejected",
+    "item_uncompleted",
+    "item_assigned",
+    "share_invitation_accepted",
+    "user_removed_from_project",
+    "biz_invitation_accepted",
+    "biz_payment_failed",
+)
+DEFAULT_GOALS: dict[str, Any] = {
+    "daily_goal": 5,
+    "weekly_goal": 25,
+    "ignore_days": [6, 7],
+    "vacation_mode": 0,
+    "karma_disabled": 0,
+}
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip()
+    if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
+        raise InvalidArgument("email", "Invalid email address")
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}".lower()
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidArgument("timezone", f"Unknown time zone: {name}") from exc
+    return name
+
+
+def _check_password(password: str) -> None:
+    if not isinstance(password, str) or not password:
+        raise MissingArgument("password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidArgument(
+            "password", f"Password must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidArgument("password", "Password is too long")
+
+
+def register(
+    backend: Backend,
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    timezone: str = "UTC",
+    lang: str = "en",
+) -> tuple[RowMapping, str]:
+    """Create a user with an Inbox; returns the user row and the fresh API token."""
+    email = normalise_email(email)
+    _check_password(password)
+    timezone = check_timezone(timezone or "UTC")
+    token = security.new_api_token()
+    password_hash = security.hash_password(password)
+    with backend.write(0) as unit:
+        exists = unit.conn.execute(select(users.c.id).where(users.c.email == email)).first()
+        if exists:
+            raise Conflict("Email already registered")
+        seq = unit.stamp()
+        user_id = unit.conn.execute(
+            insert(users)
+            .values(
+                user_code=str(uuid.uuid4()),
+                email=email,
+                full_name=full_name or email.split("@")[0],
+                password_hash=password_hash,
+                api_token_digest=security.digest(token),
+                api_token_enc=backend.box.seal(token),
+                timezone=timezone,
+                lang=lang or "en",
+                prefs={},
+                notification_settings={},
+                goals={},
+                created_at=unit.now,
+                seq=seq,
+            )
+            .returning(users.c.id)
+        ).scalar_one()
+        unit.user_id = user_id
+        inbox_id = unit.conn.execute(
+            insert(projects)
+            .values(
+                oid=inbox_oid(user_id),
+                user_id=user_id,
+                name="Inbox",
+                is_inbox=True,
+                item_order=0,
+                created_at=unit.now,
+                modified_at=unit.now,
+                seq=unit.stamp(),
+            )
+            .returning(projects.c.id)
+        ).scalar_one()
+        unit.conn.execute(
+            update(users).where(users.c.id == user_id).values(inbox_project_id=inbox_id)
+        )
+        row = unit.conn.execute(select(users).where(users.c.id == user_id)).mappings().one()
+    return row, token
+
+
+def get(conn: Connection, user_id: int) -> RowMapping:
+    row = conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+    if row is None:
+        raise NotFound("user")
+    return row
+
+
+def by_email(conn: Connection, email: str) -> RowMapping | None:
+    try:
+        email = normalise_email(email)
+    except InvalidArgument:
+        return None
+    return conn.execute(select(users).where(users.c.email == email)).mappings().first()
+
+
+def login(backend: Backend, email: str, password: str) -> RowMapping:
+    """Check e-mail and password; the same error (and the same work) for either mistake."""
+    with backend.read() as conn:
+        row = by_email(conn, email)
+    if not security.verify_password(row["password_hash"] if row else None, password) or not row:
+        raise AuthenticationFailed("Login error")
+    return row
+
+
+def by_api_token(conn: Connection, token: str) -> RowMapping:
+    if not token:
+        raise AuthenticationFailed("Invalid token")
+    row = (
+        conn.execute(select(users).where(users.c.api_token_digest == security.digest(token)))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise AuthenticationFailed("Invalid token")
+    return row
+
+
+def api_token(backend: Backend, user: Mapping[str, Any]) -> str:
+    return backend.box.open(user["api_token_enc"])
+
+
+def prefs(user: Mapping[str, Any]) -> dict[str, Any]:
+    return {**DEFAULT_PREFS, **(user["prefs"] or {})}
+
+
+def notification_settings(user: Mapping[str, Any]) -> dict[str, dict[str, bool]]:
+    stored = user["notification_settings"] or {}
+    return {
+        kind: {
+            "notify_push": bool(stored.get(kind, {}).get("notify_push", True)),
+            "notify_email": bool(stored.get(kind, {}).get("notify_email", True)),
+        }
+        for kind in NOTIFICATION_TYPES
+    }
+
+
+def goals(user: Mapping[str, Any]) -> dict[str, Any]:
+    return {**DEFAULT_GOALS, **(user["goals"] or {})}
+
+
+def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
+    """Apply a ``user_update``: known keys only, each validated; the API token survives."""
+    row = get(unit.conn, unit.user_id)
+    changes: dict[str, Any] = {}
+    new_prefs = dict(row["prefs"] or {})
+    for key, value in values.items():
+        if key == "email":
+            email = normalise_email(str(value))
+            taken = unit.conn.execute(
+                select(users.c.id).where(users.c.email == email, users.c.id != unit.user_id)
+            ).first()
+            if taken:
+                raise Conflict("Email already registered")
+            changes["email"] = email
+        elif key == "full_name":
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidArgument("full_name")
+            changes["full_name"] = value.strip()
+        elif key == "password":
+            _check_password(value)
+            changes["password_hash"] = security.hash_password(value)
+        elif key == "timezone":
+            changes["timezone"] = check_timezone(str(value))
+        elif key in PREF_TYPES:
+            new_prefs[key] = _check_pref(key, value)
+    if new_prefs != (row["prefs"] or {}):
+        changes["prefs"] = new_prefs
+    changes["seq"] = unit.stamp()
+    unit.conn.execute(update(users).where(users.c.id == unit.user_id).values(**changes))
+
+
+def _check_pref(key: str, value: Any) -> Any:
+    if PREF_TYPES[key] == (int,) and isinstance(value, str) and value.lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, PREF_TYPES[key]):
+        raise InvalidArgument(key)
+    if key in PREF_RANGES:
+        low, high = PREF_RANGES[key]
+        if not low <= value <= high:
+            raise InvalidArgument(key)
+    if key == "default_reminder" and value not in DEFAULT_REMINDER_VALUES:
+        raise InvalidArgument(key)
+    return value
+
+
+def update_goals(unit: Unit, values: Mapping[str, Any]) -> None:
+    row = get(unit.conn, unit.user_id)
+    new = dict(row["goals"] or {})
+    for key in ("daily_goal", "weekly_goal", "vacation_mode", "karma_disabled"):
+        if key in values:
+            value = values[key]
+            if isinstance(value, str) and value.isdigit():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise InvalidArgument(key)
+            new[key] = value
+    if "ignore_days" in values:
+        days = values["ignore_days"]
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and 1 <= d <= 7 for d in days
+        ):
+            raise InvalidArgument("ignore_days")
+        new["ignore_days"] = days
+    unit.conn.execute(
+        update(users).where(users.c.id == unit.user_id).values(goals=new, seq=unit.stamp())
+    )
+
+
+def set_notification_setting(
+    unit: Unit, notification_type: str, service: str, dont_notify: bool
+) -> None:
+    if notification_type not in NOTIFICATION_TYPES:
+        raise InvalidArgument("notification_type")
+    if service not in ("email", "push"):
+        raise InvalidArgument("service")
+    row = get(unit.conn, unit.user_id)
+    stored = {k: dict(v) for k, v in (row["notification_settings"] or {}).items()}
+    stored.setdefault(notification_type, {})[f"notify_{service}"] = not dont_notify
+    unit.conn.execute(
+        update(users)
+        .where(users.c.id == unit.user_id)
+        .values(notification_settings=stored, seq=unit.stamp())
+    )
+
+
+def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
+    """Delete an account: the row keeps its id but loses every credential."""
+    with backend.write(user_id) as unit:
+        row = get(unit.conn, user_id)
+        if not security.verify_password(row["password_hash"], current_password):
+            raise Forbidden("Wrong password")
+        gone = f"deleted-{row['id']}-{security.new_session_token()[:12]}"
+        unit.conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(
+                email=f"{gone}@deleted.invalid",
+                password_hash="!",
+                api_token_digest=security.digest(gone),
+                api_token_enc=backend.box.seal(gone),
+                totp_secret_enc=None,
+                seq=unit.stamp(),
+            )
+        )
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())

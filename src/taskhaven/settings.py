@@ -1,0 +1,50 @@
+"""Server settings, read from ``TASKHAVEN_*`` environment variables, a ``.env`` file or secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("taskhaven", appauthor=False))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'taskhaven.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything an operator may tune; each limit has the documented default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TASKHAVEN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(default_factory=default_database_url)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    public_url: str | None = None
+    """Absolute base URL clients reach the server at (used in links); defaults to http://host:port."""
+
+    secret_key: SecretStr | None = None
+    """Key that encrypts secrets at rest (TOTP secrets, API tokens). Generated into
+    ``<data_dir>/secret.key`` on first start when not given."""
+
+    max_commands_per_request: int = Field(default=100, ge=1)
+    sync_rate_limit_per_minute: int = Field(default=50, ge=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    signon_failures_per_account: int = Field(default=10, ge=0)
+    signon_failures_per_address: int = Field(default=50, ge=0)
+    signon_failure_window_seconds: int = Field(default=900, ge=1)
+    session_days: int = Field(default=30, ge=1)
+    mfa_challenge_seconds: int = Field(default=300, ge=30)
+    log_level: str = "info"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -1,0 +1,305 @@
+"""The database schema: one table per kind of object, shared by every protocol.
+
+Invariant of change tracking: every row that a client can sync carries ``seq``, the value of
+the database-wide change counter drawn by the transaction that last changed it. Deletes are
+soft (``is_deleted``) so that incremental readers learn about them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _pk() -> Column[int]:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _oid() -> Column[str]:
+    """The 24-hex (ObjectId form) string id the TickTick protocols use."""
+    return Column("oid", String(64), nullable=False, unique=True)
+
+
+def _seq() -> Column[int]:
+    return Column("seq", BigInteger, nullable=False, default=0)
+
+
+def _deleted() -> Column[bool]:
+    return Column("is_deleted", Boolean, nullable=False, default=False)
+
+
+def _user_fk() -> Column[int]:
+    return Column("user_id", Id, ForeignKey("users.id"), nullable=False)
+
+
+change_counter = Table(
+    "change_counter",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _pk(),
+    Column("user_code", String(36), nullable=False, unique=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("full_name", String(255), nullable=False, default=""),
+    Column("password_hash", Text, nullable=False),
+    Column("api_token_digest", String(64), nullable=False, unique=True),
+    Column("api_token_enc", Text, nullable=False),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("lang", String(8), nullable=False, default="en"),
+    Column("inbox_project_id", BigInteger, nullable=True),
+    Column("prefs", JSON, nullable=False, default=dict),
+    Column("notification_settings", JSON, nullable=False, default=dict),
+    Column("goals", JSON, nullable=False, default=dict),
+    Column("completed_count", Integer, nullable=False, default=0),
+    Column("karma", Float, nullable=False, default=0.0),
+    Column("day_orders_ts", String(32), nullable=False, default="0.0"),
+    Column("live_notifications_last_read", BigInteger, nullable=False, default=0),
+    Column("totp_secret_enc", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+)
+
+project_groups = Table(
+    "project_groups",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("name", String(255), nullable=False),
+    Column("sort_order", BigInteger, nullable=False, default=0),
+    Column("view_mode", String(16), nullable=True),
+    Column("show_all", Boolean, nullable=False, default=True),
+    _deleted(),
+    Column("modified_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+    Index("ix_project_groups_user_seq", "user_id", "seq"),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("name", String(255), nullable=False),
+    Column("color", String(7), nullable=True),
+    Column("indent", Integer, nullable=False, default=1),
+    Column("item_order", BigInteger, nullable=False, default=0),
+    Column("collapsed", Boolean, nullable=False, default=False),
+    Column("is_inbox", Boolean, nullable=False, default=False),
+    Column("is_archived", Boolean, nullable=False, default=False),
+    Column("archived_at", DateTime(timezone=True), nullable=True),
+    Column("group_id", BigInteger, nullable=True),
+    Column("kind", String(8), nullable=False, default="TASK"),
+    Column("view_mode", String(16), nullable=True),
+    Column("muted", Boolean, nullable=False, default=False),
+    _deleted(),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("modified_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+    Index("ix_projects_user_seq", "user_id", "seq"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("project_id", BigInteger, nullable=False),
+    Column("parent_id", BigInteger, nullable=True),
+    Column("content", Text, nullable=False, default=""),
+    Column("description", Text, nullable=True),
+    Column("kind", String(12), nullable=False, default="TEXT"),
+    Column("date_string", String(255), nullable=True),
+    Column("date_lang", String(8), nullable=False, default="en"),
+    Column("due_at", DateTime(timezone=True), nullable=True),
+    Column("all_day", Boolean, nullable=False, default=False),
+    Column("start_at", DateTime(timezone=True), nullable=True),
+    Column("time_zone", String(64), nullable=True),
+    Column("is_floating", Boolean, nullable=False, default=False),
+    Column("repeat_flag", String(512), nullable=True),
+    Column("repeat_from", Integer, nullable=True),
+    Column("priority", Integer, nullable=False, default=1),
+    Column("progress", Integer, nullable=True),
+    Column("indent", Integer, nullable=False, default=1),
+    Column("item_order", BigInteger, nullable=False, default=0),
+    Column("day_order", Integer, nullable=False, default=-1),
+    Column("collapsed", Boolean, nullable=False, default=False),
+    Column("labels", JSON, nullable=False, default=list),
+    Column("checklist", JSON, nullable=False, default=list),
+    Column("assigned_by_uid", BigInteger, nullable=True),
+    Column("responsible_uid", BigInteger, nullable=True),
+    Column("status", Integer, nullable=False, default=0),
+    Column("in_history", Boolean, nullable=False, default=False),
+    Column("completed_at", DateTime(timezone=True), nullable=True),
+    Column("completed_by", BigInteger, nullable=True),
+    Column("is_archived", Boolean, nullable=False, default=False),
+    _deleted(),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("modified_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+    Index("ix_items_user_seq", "user_id", "seq"),
+    Index("ix_items_project", "project_id"),
+    Index("ix_items_user_completed", "user_id", "completed_at"),
+)
+
+labels = Table(
+    "labels",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("name", String(255), nullable=False),
+    Column("raw_name", String(255), nullable=True),
+    Column("color", String(7), nullable=True),
+    Column("item_order", BigInteger, nullable=False, default=0),
+    Column("parent", String(255), nullable=True),
+    Column("sort_type", String(16), nullable=False, default="project"),
+    _deleted(),
+    Column("modified_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+    Index("ix_labels_user_seq", "user_id", "seq"),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("item_id", BigInteger, nullable=True),
+    Column("project_id", BigInteger, nullable=False),
+    Column("content", Text, nullable=False, default=""),
+    Column("file_attachment", JSON, nullable=True),
+    Column("uids_to_notify", JSON, nullable=True),
+    Column("is_archived", Boolean, nullable=False, default=False),
+    _deleted(),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+    Index("ix_notes_user_seq", "user_id", "seq"),
+    Index("ix_notes_item", "item_id"),
+)
+
+filters = Table(
+    "filters",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("name", String(255), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("color", String(7), nullable=True),
+    Column("item_order", BigInteger, nullable=False, default=0),
+    _deleted(),
+    _seq(),
+    Index("ix_filters_user_seq", "user_id", "seq"),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    Column("item_id", BigInteger, nullable=False),
+    Column("notify_uid", BigInteger, nullable=True),
+    Column("service", String(16), nullable=False, default="email"),
+    Column("type", String(16), nullable=False, default="relative"),
+    Column("date_string", String(255), nullable=True),
+    Column("date_lang", String(8), nullable=False, default="en"),
+    Column("due_at", DateTime(timezone=True), nullable=True),
+    Column("minute_offset", Integer, nullable=True),
+    Column("trigger", String(64), nullable=True),
+    Column("name", String(255), nullable=True),
+    Column("loc_lat", String(32), nullable=True),
+    Column("loc_long", String(32), nullable=True),
+    Column("loc_trigger", String(16), nullable=True),
+    Column("radius", Integer, nullable=True),
+    _deleted(),
+    _seq(),
+    Index("ix_reminders_user_seq", "user_id", "seq"),
+    Index("ix_reminders_item", "item_id"),
+)
+
+temp_ids = Table(
+    "temp_ids",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("temp_id", String(128), primary_key=True),
+    Column("object_id", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+command_results = Table(
+    "command_results",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("uuid", String(128), primary_key=True),
+    Column("status", JSON, nullable=False),
+    Column("temp_id", String(128), nullable=True),
+    Column("object_id", BigInteger, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    _pk(),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    _user_fk(),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=False),
+    Column("user_agent", String(512), nullable=True),
+    Column("address", String(64), nullable=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Index("ix_sessions_user", "user_id"),
+)
+
+mfa_challenges = Table(
+    "mfa_challenges",
+    metadata,
+    Column("auth_digest", String(64), primary_key=True),
+    _user_fk(),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used", Boolean, nullable=False, default=False),
+)
+
+rate_counters = Table(
+    "rate_counters",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("window", BigInteger, primary_key=True),
+    Column("count", Integer, nullable=False),
+)

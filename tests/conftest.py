@@ -1,0 +1,61 @@
+"""Shared fixtures: one database and one real server per test session (per xdist worker)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.servers import RunningServer, fresh_database, running_server, test_settings
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    with running_server(test_settings(database_url, tmp_path_factory.mktemp("data"))) as srv:
+        yield srv
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Any]:
+    """Start extra servers with their own settings (and their own database)."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+
+        def start(**overrides: object) -> RunningServer:
+            url = stack.enter_context(fresh_database(tmp_path))
+            settings = test_settings(url, tmp_path / "data", **overrides)
+            return stack.enter_context(running_server(settings))
+
+        yield start
+
+
+def new_email() -> str:
+    return f"user-{uuid.uuid4().hex[:12]}@example.com"
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def account(server: RunningServer) -> dict[str, Any]:
+    """A freshly registered user: its User object, with ``token`` and the password."""
+    email = new_email()
+    response = httpx.post(
+        server.url + "/API/v6/register",
+        data={"email": email, "full_name": "Test User", "password": PASSWORD},
+    )
+    assert response.status_code == 200, response.text
+    user: dict[str, Any] = response.json()
+    user["password"] = PASSWORD
+    return user
