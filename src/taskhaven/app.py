@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from taskhaven.api.ticktick_v2.routes import routes as v2_routes
 from taskhaven.api.todoist_v6.routes import routes as v6_routes
 from taskhaven.core.backend import Backend
 from taskhaven.middleware.body_limit import BodyLimit
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         backend.migrate()
         yield
 
-    all_routes: list[BaseRoute] = [Route("/health", health), *v6_routes()]
+    all_routes: list[BaseRoute] = [Route("/health", health), *v6_routes(), *v2_routes()]
     app = Starlette(
         routes=all_routes,
         middleware=[

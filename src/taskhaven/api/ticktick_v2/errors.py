@@ -1,0 +1,69 @@
+"""The one mapping from core errors to TickTick's envelope ``{errorId, errorCode, errorMessage, data}``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from taskhaven.core.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidArgument,
+    LimitExceeded,
+    MissingArgument,
+    NotFound,
+)
+
+
+class V2Error(Exception):
+    """An error decided by the adapter itself (not by core), already in wire terms."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def envelope(code: str, message: str, data: Any = None) -> dict[str, Any]:
+    return {
+        "errorId": secrets.token_hex(8),
+        "errorCode": code,
+        "errorMessage": message,
+        "data": data,
+    }
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(envelope(code, message)),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def map_error(exc: DomainError | V2Error) -> Response:
+    if isinstance(exc, V2Error):
+        return error_response(exc.status, exc.code, exc.message)
+    if isinstance(exc, AuthenticationFailed):
+        return error_response(401, "user_not_sign_on", exc.message)
+    if isinstance(exc, NotFound):
+        return error_response(404, "not_existed", exc.message)
+    if isinstance(exc, (InvalidArgument, MissingArgument)):
+        return error_response(400, "invalid_parameter", exc.message)
+    if isinstance(exc, Forbidden):
+        return error_response(403, "no_permission", exc.message)
+    if isinstance(exc, Conflict):
+        return error_response(409, "conflict", exc.message)
+    if isinstance(exc, LimitExceeded):
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return error_response(429, "exceed_query_limit", exc.message, headers)
+    return error_response(400, "invalid_parameter", exc.message)

@@ -1,0 +1,12 @@
+"""The V2 API's routes under ``/api/v2/``; each module contributes its own list."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+PREFIX = "/api/v2"
+
+
+def routes() -> list[BaseRoute]:
+    found: list[BaseRoute] = []
+    return found
