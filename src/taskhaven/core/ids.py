@@ -20,9 +20,7 @@ def new_oid() -> str:
     with _lock:
         _counter = (_counter + 1) & 0xFFFFFF
         count = _counter
-    return (
-        int(time.time()).to_bytes(4, "big") + _process + count.to_bytes(3, "big")
-    ).hex()
+    return (int(time.time()).to_bytes(4, "big") + _process + count.to_bytes(3, "big")).hex()
 
 
 def is_oid(value: object) -> bool:

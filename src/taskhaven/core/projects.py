@@ -102,9 +102,7 @@ def add(
         "color": color,
         "indent": check_indent(indent),
         "item_order": (
-            _next_order(unit.conn, unit.user_id)
-            if item_order is None
-            else check_order(item_order)
+            _next_order(unit.conn, unit.user_id) if item_order is None else check_order(item_order)
         ),
         "group_id": group_id,
         "kind": _check_kind(kind),
@@ -222,7 +220,9 @@ def delete_contents(unit: Unit, project_id: int) -> None:
     item_ids = [
         r
         for (r,) in unit.conn.execute(
-            select(items.c.id).where(items.c.project_id == project_id, items.c.is_deleted.is_(False))
+            select(items.c.id).where(
+                items.c.project_id == project_id, items.c.is_deleted.is_(False)
+            )
         )
     ]
     if item_ids:
@@ -264,7 +264,9 @@ def set_archived(unit: Unit, project_id: int, archived: bool) -> None:
 
 def set_order_indent(unit: Unit, project_id: int, item_order: Any, indent: Any) -> None:
     get(unit.conn, unit.user_id, project_id)
-    _touch(unit, project_id, {"item_order": check_order(item_order), "indent": check_indent(indent)})
+    _touch(
+        unit, project_id, {"item_order": check_order(item_order), "indent": check_indent(indent)}
+    )
 
 
 def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:

@@ -25,11 +25,15 @@ def hit(backend: Backend, key: str, limit: int, window_seconds: int = 60) -> Non
     now = time.time()
     window = int(now // window_seconds)
     insert = pg_insert if backend.engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(rate_counters).values(key=key, window=window, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[rate_counters.c.key, rate_counters.c.window],
-        set_={"count": rate_counters.c.count + 1},
-    ).returning(rate_counters.c.count)
+    stmt = (
+        insert(rate_counters)
+        .values(key=key, window=window, count=1)
+        .on_conflict_do_update(
+            index_elements=[rate_counters.c.key, rate_counters.c.window],
+            set_={"count": rate_counters.c.count + 1},
+        )
+        .returning(rate_counters.c.count)
+    )
     with backend.plain_write() as conn:
         count = int(conn.execute(stmt).scalar_one())
         if count == 1:

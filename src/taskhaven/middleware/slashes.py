@@ -1,4 +1,4 @@
-"""Collapse repeated slashes in the path: some clients join base URLs naively (``/api/v2//user``)."""
+"""Collapse repeated slashes: some clients join base URLs naively (``/api/v2//user``)."""
 
 from __future__ import annotations
 

@@ -61,8 +61,6 @@ class SeqDrawer:
     def flush(self) -> None:
         if self._last is not None and self._stored is not None and self._last > self._stored:
             self._conn.execute(
-                update(change_counter)
-                .where(change_counter.c.id == _ROW)
-                .values(value=self._last)
+                update(change_counter).where(change_counter.c.id == _ROW).values(value=self._last)
             )
             self._stored = self._last

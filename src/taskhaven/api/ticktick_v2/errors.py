@@ -1,4 +1,4 @@
-"""The one mapping from core errors to TickTick's envelope ``{errorId, errorCode, errorMessage, data}``."""
+"""The one mapping from core errors to TickTick's error envelope."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from taskhaven.api.todoist_v6.colors import (
 from taskhaven.core import users
 from taskhaven.core.dates import format_v6
 
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # a RowMapping, or any dict with the same keys
 
 
 def _flag(value: Any) -> int:

@@ -62,7 +62,9 @@ def parse_commands(params: Params, limit: int) -> list[dict[str, Any]]:
         if not isinstance(cmd.get("uuid"), str) or not cmd["uuid"]:
             raise InvalidArgument("commands", f"Command {position} has no string 'uuid'")
         if not isinstance(cmd.get("args", {}), dict):
-            raise InvalidArgument("commands", f"Command {position} has 'args' that is not an object")
+            raise InvalidArgument(
+                "commands", f"Command {position} has 'args' that is not an object"
+            )
         temp_id = cmd.get("temp_id")
         if temp_id is not None and not isinstance(temp_id, str):
             raise InvalidArgument("commands", f"Command {position} has a non-string 'temp_id'")
