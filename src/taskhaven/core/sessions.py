@@ -1,0 +1,169 @@
+"""Web sessions (the V2 API's cookie ``t``): minted at sign-on, listed, revoked, expiring.
+
+Only the SHA-256 digest of a token is stored, so a leaked database does not hand out
+sessions. Sessions are not synced to clients: they carry no ``seq`` and are written with
+``Backend.plain_write``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from taskhaven.core import security
+from taskhaven.core.backend import Backend, utcnow
+from taskhaven.core.errors import AuthenticationFailed, NotFound
+from taskhaven.store.schema import sessions, users
+
+# Writing ``last_used_at`` on every request would turn each read into a write; once a
+# minute is precise enough for "last seen" in a session list.
+_TOUCH_EVERY = timedelta(seconds=60)
+MAX_USER_AGENT = 512
+MAX_ADDRESS = 64
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    address: str | None
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Session:
+        return cls(
+            id=row["id"],
+            user_id=row["user_id"],
+            created_at=aware(row["created_at"]),
+            expires_at=aware(row["expires_at"]),
+            last_used_at=aware(row["last_used_at"]),
+            user_agent=row["user_agent"],
+            address=row["address"],
+        )
+
+
+def create(
+    backend: Backend,
+    user_id: int,
+    *,
+    user_agent: str | None = None,
+    address: str | None = None,
+) -> tuple[str, Session]:
+    """Open a session for a user who has proved who they are; returns the token once."""
+    token = security.new_session_token()
+    now = utcnow()
+    with backend.plain_write() as conn:
+        row = (
+            conn.execute(
+                insert(sessions)
+                .values(
+                    token_digest=security.digest(token),
+                    user_id=user_id,
+                    created_at=now,
+                    expires_at=now + timedelta(days=backend.settings.session_days),
+                    last_used_at=now,
+                    user_agent=(user_agent or None) and user_agent[:MAX_USER_AGENT],
+                    address=(address or None) and address[:MAX_ADDRESS],
+                    revoked=False,
+                )
+                .returning(*sessions.c)
+            )
+            .mappings()
+            .one()
+        )
+    return token, Session.from_row(row)
+
+
+def _live(conn: Connection, token: str) -> RowMapping | None:
+    """The unrevoked, unexpired session row of ``token``, or None."""
+    if not token or len(token) > 256:
+        return None
+    wanted = security.digest(token)
+    row = conn.execute(select(sessions).where(sessions.c.token_digest == wanted)).mappings().first()
+    # The lookup goes by digest, so response time says nothing about how much of a guessed
+    # token was right; the constant-time compare is a second guard against index quirks.
+    if row is None or not security.same(row["token_digest"], wanted):
+        return None
+    if row["revoked"] or aware(row["expires_at"]) <= utcnow():
+        return None
+    return row
+
+
+def authenticate(backend: Backend, token: str) -> tuple[RowMapping, Session]:
+    """The user and session behind a cookie token; AuthenticationFailed for anything else."""
+    with backend.read() as conn:
+        row = _live(conn, token)
+        user = (
+            conn.execute(select(users).where(users.c.id == row["user_id"])).mappings().first()
+            if row is not None
+            else None
+        )
+    if row is None or user is None:
+        raise AuthenticationFailed("user_not_sign_on")
+    session = Session.from_row(row)
+    now = utcnow()
+    if now - session.last_used_at >= _TOUCH_EVERY:
+        # Race: two requests may both touch; either timestamp is right, and the WHERE keeps
+        # a concurrent revocation from being undone (we never write ``revoked`` here).
+        with backend.plain_write() as conn:
+            conn.execute(
+                update(sessions).where(sessions.c.id == session.id).values(last_used_at=now)
+            )
+    return user, session
+
+
+def list_for(backend: Backend, user_id: int) -> list[Session]:
+    """The user's sessions still usable, newest first."""
+    now = utcnow()
+    with backend.read() as conn:
+        rows = (
+            conn.execute(
+                select(sessions)
+                .where(
+                    sessions.c.user_id == user_id,
+                    sessions.c.revoked.is_(False),
+                    sessions.c.expires_at > now,
+                )
+                .order_by(sessions.c.created_at.desc(), sessions.c.id.desc())
+            )
+            .mappings()
+            .all()
+        )
+    return [Session.from_row(row) for row in rows]
+
+
+def revoke(backend: Backend, user_id: int, session_id: int) -> None:
+    """End one of the user's own sessions; someone else's id is simply not found."""
+    with backend.plain_write() as conn:
+        done = conn.execute(
+            update(sessions)
+            .where(
+                sessions.c.id == session_id,
+                sessions.c.user_id == user_id,
+                sessions.c.revoked.is_(False),
+            )
+            .values(revoked=True)
+        )
+        if done.rowcount != 1:
+            raise NotFound("session")
+
+
+def revoke_all(backend: Backend, user_id: int) -> int:
+    """End every session of a user (password change, 2FA switched on or off)."""
+    with backend.plain_write() as conn:
+        done = conn.execute(
+            update(sessions)
+            .where(sessions.c.user_id == user_id, sessions.c.revoked.is_(False))
+            .values(revoked=True)
+        )
+    return int(done.rowcount)
