@@ -252,6 +252,26 @@ reminders = Table(
     Index("ix_reminders_item", "item_id"),
 )
 
+uploads = Table(
+    "uploads",
+    metadata,
+    _pk(),
+    _oid(),
+    _user_fk(),
+    # Random, unguessable file name on disk and in the file's URL.
+    Column("name", String(64), nullable=False, unique=True),
+    Column("file_name", String(255), nullable=False),
+    Column("file_size", BigInteger, nullable=False),
+    Column("file_type", String(255), nullable=False),
+    # "upload" (listed by uploads/get) or "export" (a template export behind a URL).
+    Column("purpose", String(16), nullable=False, default="upload"),
+    Column("address", String(64), nullable=True),
+    _deleted(),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    _seq(),
+    Index("ix_uploads_user_seq", "user_id", "seq"),
+)
+
 temp_ids = Table(
     "temp_ids",
     metadata,
