@@ -66,3 +66,15 @@ class LimitExceeded(DomainError):
     def __init__(self, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class WrongCredentials(AuthenticationFailed):
+    """Sign-on with an unknown user name or a wrong password (the two are not told apart)."""
+
+
+class SecondFactorIncorrect(AuthenticationFailed):
+    """A second-factor (TOTP) code that does not match the account's secret."""
+
+
+class SecondFactorExpired(AuthenticationFailed):
+    """A second-factor challenge (authId) that is unknown, already used or expired."""

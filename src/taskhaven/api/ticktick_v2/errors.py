@@ -17,6 +17,9 @@ from taskhaven.core.errors import (
     LimitExceeded,
     MissingArgument,
     NotFound,
+    SecondFactorExpired,
+    SecondFactorIncorrect,
+    WrongCredentials,
 )
 
 
@@ -53,6 +56,12 @@ def error_response(
 def map_error(exc: DomainError | V2Error) -> Response:
     if isinstance(exc, V2Error):
         return error_response(exc.status, exc.code, exc.message)
+    if isinstance(exc, WrongCredentials):
+        return error_response(401, "username_password_not_match", exc.message)
+    if isinstance(exc, SecondFactorIncorrect):
+        return error_response(401, "incorrect_mfa_code", exc.message)
+    if isinstance(exc, SecondFactorExpired):
+        return error_response(401, "mfa_expired", exc.message)
     if isinstance(exc, AuthenticationFailed):
         return error_response(401, "user_not_sign_on", exc.message)
     if isinstance(exc, NotFound):
