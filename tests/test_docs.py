@@ -1,0 +1,48 @@
+"""The docs police themselves: every setting, command type and endpoint is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.routing import Route
+
+from taskhaven.api.ticktick_v2.routes import routes as v2_routes
+from taskhaven.api.todoist_v6.commands import COMMANDS
+from taskhaven.api.todoist_v6.routes import HANDLERS, routes
+from taskhaven.settings import Settings
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def all_docs() -> str:
+    return "\n".join(p.read_text() for p in sorted(DOCS.glob("*.md")))
+
+
+@pytest.mark.parametrize("name", sorted(Settings.model_fields))
+def test_every_setting_is_documented(name: str) -> None:
+    assert f"TASKHAVEN_{name.upper()}" in (DOCS / "running.md").read_text()
+
+
+def test_every_command_type_is_documented() -> None:
+    text = all_docs()
+    missing = [name for name in COMMANDS if f"`{name}`" not in text]
+    assert not missing, f"undocumented commands: {missing}"
+
+
+def test_every_v6_call_is_documented() -> None:
+    routes()  # registers the standard calls
+    text = all_docs()
+    missing = [name for name in HANDLERS if f"`{name}`" not in text]
+    assert not missing, f"undocumented Sync API calls: {missing}"
+
+
+def test_every_v2_endpoint_is_documented() -> None:
+    text = all_docs()
+    missing = []
+    for route in v2_routes():
+        if isinstance(route, Route):
+            path = route.path.removeprefix("/api/v2/").split("{")[0].rstrip("/")
+            if path and path not in text:
+                missing.append(route.path)
+    assert not missing, f"undocumented V2 endpoints: {missing}"
