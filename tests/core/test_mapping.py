@@ -1,0 +1,257 @@
+"""The cross-protocol mappings, checked against the validators strict V2 clients run."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+from pyticktick.models.pydantic import Color as ClientColor
+from pyticktick.models.v2.types import (
+    ETag,
+    ICalTrigger,
+    TagLabel,
+    TagName,
+    TTRRule,
+    convert_ical_trigger,
+)
+
+from taskhaven.core import mapping
+from taskhaven.core.errors import InvalidArgument
+
+TAG_NAME = TypeAdapter(TagName)
+TAG_LABEL = TypeAdapter(TagLabel)
+ETAG = TypeAdapter(ETag)
+TRIGGER = TypeAdapter(ICalTrigger)
+RRULE = TypeAdapter(TTRRule)
+COLOR = TypeAdapter(ClientColor)
+
+
+def test_priority_table_is_a_bijection() -> None:
+    for core, wire in [(1, 0), (2, 1), (3, 3), (4, 5)]:
+        assert mapping.priority_to_ticktick(core) == wire
+        assert mapping.priority_from_ticktick(wire) == core
+
+
+@pytest.mark.parametrize("bad", [2, 4, -1, 6, True, "3", None])
+def test_priority_outside_the_ticktick_codes_is_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.priority_from_ticktick(bad)
+
+
+def test_stored_priority_out_of_range_reads_as_none() -> None:
+    assert mapping.priority_to_ticktick(0) == 0
+    assert mapping.priority_to_ticktick(99) == 0
+
+
+@pytest.mark.parametrize(("status", "v1"), [(0, 0), (1, 2), (2, 2), (-1, 2)])
+def test_v1_sees_every_closed_state_as_2(status: int, v1: int) -> None:
+    assert mapping.check_status(status) == status
+    assert mapping.status_to_v1(status) == v1
+    assert mapping.is_closed(status) is (status != 0)
+
+
+@pytest.mark.parametrize("bad", [3, -2, True, "0", None])
+def test_unknown_status_is_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.check_status(bad)
+
+
+@given(st.integers(-mapping.MAX_TRIGGER_MINUTES, mapping.MAX_TRIGGER_MINUTES))
+def test_minute_offsets_round_trip_through_triggers(minutes: int) -> None:
+    trigger = mapping.minutes_to_trigger(minutes)
+    assert mapping.trigger_to_minutes(trigger) == minutes
+    # The client parses what we emit, and agrees on its length.
+    assert TRIGGER.validate_python(trigger) == trigger
+    assert convert_ical_trigger(trigger) == timedelta(minutes=-minutes)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "minutes"),
+    [
+        ("TRIGGER:PT0S", 0),
+        ("TRIGGER:-PT5M", 5),
+        ("TRIGGER:-PT30M", 30),
+        ("TRIGGER:-PT60M", 60),
+        ("TRIGGER:-P0DT15H0M0S", 900),
+        ("TRIGGER:-P1DT15H0M0S", 2340),
+        ("TRIGGER:P0DT9H0M0S", -540),
+        ("TRIGGER:-PT30S", 1),  # half a minute before rounds to a whole minute before
+        ("TRIGGER:-P1W", 10080),
+    ],
+)
+def test_known_triggers(trigger: str, minutes: int) -> None:
+    assert mapping.trigger_to_minutes(trigger) == minutes
+    assert convert_ical_trigger(trigger) is not None
+
+
+@given(
+    sign=st.sampled_from(["", "-", "+"]),
+    days=st.none() | st.integers(0, 300),
+    hours=st.none() | st.integers(0, 200),
+    minutes=st.none() | st.integers(0, 5000),
+    seconds=st.none() | st.integers(0, 5000),
+)
+def test_every_trigger_we_accept_the_client_accepts_with_the_same_length(
+    sign: str, days: int | None, hours: int | None, minutes: int | None, seconds: int | None
+) -> None:
+    text = f"TRIGGER:{sign}P"
+    if days is not None:
+        text += f"{days}D"
+    clock = "".join(
+        f"{v}{u}" for v, u in ((hours, "H"), (minutes, "M"), (seconds, "S")) if v is not None
+    )
+    if clock:
+        text += "T" + clock
+    try:
+        seconds_after = mapping.trigger_seconds(text)
+    except InvalidArgument:
+        return
+    assert convert_ical_trigger(text) == timedelta(seconds=seconds_after)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "PT5M",
+        "TRIGGER:",
+        "TRIGGER:P",
+        "TRIGGER:PT",
+        "TRIGGER:-P1DT",
+        "TRIGGER;VALUE=DATE-TIME:19980101T050000Z",
+        "TRIGGER:-PT5M\nX",
+        "TRIGGER:P9999999W",
+        None,
+        5,
+    ],
+)
+def test_malformed_triggers_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.trigger_seconds(bad)
+
+
+@pytest.mark.parametrize(
+    ("given_", "stored"),
+    [
+        ("Blue", "#0000ff"),
+        ("#F18181", "#f18181"),
+        ("#abc", "#aabbcc"),
+        ("rgb(1, 2, 3)", "#010203"),
+        ("rgba(1, 2, 3, 0.5)", "#010203"),
+        ("hsl(120, 100%, 50%)", "#00ff00"),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_colours_are_normalised(given_: str | None, stored: str | None) -> None:
+    assert mapping.normalise_color(given_) == stored
+
+
+@given(st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)))
+def test_normalised_colours_are_what_the_client_would_send(rgb: tuple[int, int, int]) -> None:
+    css = "rgb({}, {}, {})".format(*rgb)
+    stored = mapping.normalise_color(css)
+    assert stored is not None and re.fullmatch(r"#[0-9a-f]{6}", stored)
+    assert str(COLOR.validate_python(css)) == stored
+    assert mapping.normalise_color(stored) == stored
+
+
+@pytest.mark.parametrize("bad", ["not-a-colour", "#12", "rgb(300, 0, 0)", 5, "x" * 100])
+def test_bad_colours_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.normalise_color(bad)
+
+
+@given(st.text(max_size=300))
+def test_any_label_name_becomes_a_tag_the_client_accepts(name: str) -> None:
+    label = mapping.tag_label_from_label_name(name)
+    tag = mapping.tag_name_from_label_name(name)
+    assert TAG_LABEL.validate_python(label) == label
+    assert TAG_NAME.validate_python(tag) == tag
+    assert mapping.is_tag_label(label)
+    assert mapping.is_tag_name(tag)
+    assert mapping.tag_name_from_label_name(label) == tag
+
+
+@given(st.text(min_size=1, max_size=50))
+def test_our_tag_rules_match_the_clients(text: str) -> None:
+    try:
+        TAG_LABEL.validate_python(text)
+        client_label = True
+    except ValidationError:
+        client_label = False
+    assert mapping.is_tag_label(text) is client_label or (
+        # We also refuse what Python alone calls whitespace (stricter, never looser).
+        not mapping.is_tag_label(text) and any(ch.isspace() for ch in text)
+    )
+    if mapping.is_tag_name(text):
+        assert TAG_NAME.validate_python(text) == text
+
+
+@pytest.mark.parametrize("bad", ["a b", "a/b", "x#", "", "a\tb", 'q"', "a|b", None])
+def test_bad_tag_labels_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.check_tag_label(bad)
+
+
+def test_label_names_sanitise_predictably() -> None:
+    assert mapping.tag_label_from_label_name("Errands & Shopping") == "Errands_&_Shopping"
+    assert mapping.tag_name_from_label_name("Errands & Shopping") == "errands_&_shopping"
+    assert mapping.tag_name_from_label_name("") == "_"
+
+
+@given(st.integers(0, 2**62))
+def test_etags_are_eight_base36_chars_that_change_with_seq(seq: int) -> None:
+    tag = mapping.etag(seq)
+    assert ETAG.validate_python(tag) == tag
+    assert mapping.etag(seq) == tag
+    assert mapping.etag(seq + 1) != tag
+
+
+def test_etag_is_base36_of_seq() -> None:
+    assert mapping.etag(0) == "00000000"
+    assert mapping.etag(35) == "0000000z"
+    assert mapping.etag(36) == "00000010"
+
+
+@pytest.mark.parametrize(("raw", "since"), [("0", 0), ("17", 17), (42, 42)])
+def test_check_points(raw: object, since: int) -> None:
+    assert mapping.since_check_point(raw) == since
+
+
+@pytest.mark.parametrize("bad", ["-1", "x", "1e3", "²", "9" * 30, True, -5, 2**63])
+def test_bad_check_points_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.since_check_point(bad)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=DAILY;INTERVAL=1",
+        "RRULE:FREQ=DAILY;INTERVAL=15;TT_SKIP=WEEKEND",
+        "RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=-1;TT_WORKDAY=-1",
+        "ERULE:NAME=CUSTOM;BYDATE=20250731,20250819",
+    ],
+)
+def test_ticktick_rules_are_accepted(rule: str) -> None:
+    assert mapping.check_repeat_flag(rule) == rule
+    assert RRULE.validate_python(rule) == rule
+
+
+@pytest.mark.parametrize("bad", ["FREQ=DAILY", "RRULE:FREQ=SOMETIMES", "RRULE:", "x" * 600, 3])
+def test_bad_rules_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.check_repeat_flag(bad)
+
+
+def test_time_zones() -> None:
+    assert mapping.check_time_zone("America/Chicago") == "America/Chicago"
+    assert mapping.check_time_zone("") is None
+    for bad in ["Mars/Olympus", "../etc/passwd", "x" * 100, 5]:
+        with pytest.raises(InvalidArgument):
+            mapping.check_time_zone(bad)
