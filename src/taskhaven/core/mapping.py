@@ -126,10 +126,10 @@ def normalise_color(value: Any, argument: str = "color") -> str | None:
     if not isinstance(value, str) or len(value) > 64:
         raise InvalidArgument(argument)
     try:
-        red, green, blue = Color(value.strip()).as_rgb_tuple(alpha=False)
+        rgb = Color(value.strip()).as_rgb_tuple(alpha=False)
     except (ValueError, TypeError) as exc:  # PydanticCustomError is a ValueError
         raise InvalidArgument(argument, f"Invalid argument value: {argument} ({value!r})") from exc
-    return f"#{red:02x}{green:02x}{blue:02x}"
+    return "#" + "".join(f"{int(part):02x}" for part in rgb[:3])
 
 
 # --------------------------------------------------------------------------------------------
