@@ -1,0 +1,137 @@
+"""Password sign-on with an optional TOTP step, ending in a session; rate-limited on failures.
+
+Failures (wrong password, wrong second-factor code) are counted per account and per client
+address in fixed windows shared through the database. Once either count reaches its limit,
+further attempts are refused with LimitExceeded before the password is even checked, until
+the window ends; successes reset nothing, so the password alone cannot buy more guesses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import RowMapping
+
+from taskhaven.core import ratelimit, security, sessions, totp, users
+from taskhaven.core.backend import Backend
+from taskhaven.core.errors import (
+    AuthenticationFailed,
+    InvalidArgument,
+    LimitExceeded,
+    SecondFactorIncorrect,
+    WrongCredentials,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SignedOn:
+    """A finished sign-on: the session token is in the clear here and nowhere else."""
+
+    user: RowMapping
+    token: str
+    session: sessions.Session
+
+
+@dataclass(frozen=True)
+class SecondFactorNeeded:
+    """The password was right; the caller must now send a TOTP code with ``auth_id``."""
+
+    auth_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Where a sign-on comes from: the limits key on the address, sessions remember both."""
+
+    address: str | None = None
+    user_agent: str | None = None
+
+
+def _account_key(username: str) -> str:
+    try:
+        name = users.normalise_email(username)
+    except InvalidArgument:
+        name = username.strip().lower()
+    # Digest: any length of user name fits the key column, and no address is stored.
+    return "signon:account:" + security.digest(name)[:32]
+
+
+def _limits(backend: Backend, account_key: str | None, caller: Caller) -> list[tuple[str, int]]:
+    settings = backend.settings
+    found: list[tuple[str, int]] = []
+    if account_key is not None:
+        found.append((account_key, settings.signon_failures_per_account))
+    if caller.address:
+        found.append(
+            ("signon:address:" + caller.address[:200], settings.signon_failures_per_address)
+        )
+    return [(key, limit) for key, limit in found if limit > 0]
+
+
+def _refuse_if_limited(backend: Backend, limits: list[tuple[str, int]]) -> None:
+    window = backend.settings.signon_failure_window_seconds
+    for key, limit in limits:
+        if ratelimit.count(backend, key, window) >= limit:
+            now = time.time()
+            retry_after = max(1, math.ceil((int(now // window) + 1) * window - now))
+            raise LimitExceeded("Too many failed sign-on attempts", retry_after=retry_after)
+
+
+def _record_failure(backend: Backend, limits: list[tuple[str, int]]) -> None:
+    window = backend.settings.signon_failure_window_seconds
+    for key, limit in limits:
+        # This attempt already failed on its own; the next one is refused up front.
+        with contextlib.suppress(LimitExceeded):
+            ratelimit.hit(backend, key, limit, window)
+
+
+def _open_session(backend: Backend, user: RowMapping, caller: Caller) -> SignedOn:
+    token, session = sessions.create(
+        backend, user["id"], user_agent=caller.user_agent, address=caller.address
+    )
+    return SignedOn(user=user, token=token, session=session)
+
+
+def sign_on(
+    backend: Backend, username: str, password: str, caller: Caller | None = None
+) -> SignedOn | SecondFactorNeeded:
+    """Check the password; open a session, or a challenge when TOTP is on."""
+    caller = caller or Caller()
+    limits = _limits(backend, _account_key(username), caller)
+    _refuse_if_limited(backend, limits)
+    try:
+        user = users.login(backend, username, password)
+    except AuthenticationFailed as exc:
+        _record_failure(backend, limits)
+        log.info("sign-on refused: wrong user name or password (from %s)", caller.address)
+        raise WrongCredentials("username_password_not_match") from exc
+    if totp.is_enabled(user):
+        auth_id, expires_at = totp.open_challenge(backend, user["id"])
+        return SecondFactorNeeded(auth_id=auth_id, expires_at=expires_at)
+    return _open_session(backend, user, caller)
+
+
+def verify_second_factor(
+    backend: Backend, auth_id: str, code: str, caller: Caller | None = None
+) -> SignedOn:
+    """Spend the challenge and check the code; a session on success."""
+    caller = caller or Caller()
+    _refuse_if_limited(backend, _limits(backend, None, caller))
+    user_id = totp.redeem_challenge(backend, auth_id)
+    with backend.read() as conn:
+        user = users.get(conn, user_id)
+    limits = _limits(backend, _account_key(user["email"]), caller)
+    _refuse_if_limited(backend, limits)
+    if not totp.verify(backend, user, code):
+        _record_failure(backend, limits)
+        log.info("sign-on refused: wrong second-factor code (from %s)", caller.address)
+        raise SecondFactorIncorrect("incorrect_mfa_code")
+    return _open_session(backend, user, caller)
