@@ -82,6 +82,14 @@ DEFAULT_GOALS: dict[str, Any] = {
     "vacation_mode": 0,
     "karma_disabled": 0,
 }
+GOAL_RANGES = {
+    "daily_goal": 100_000,
+    "weekly_goal": 100_000,
+    "vacation_mode": 1,
+    "karma_disabled": 1,
+}
+MAX_FULL_NAME = 255
+MAX_PREF_TEXT = 255
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 
@@ -89,6 +97,9 @@ MAX_PASSWORD_LENGTH = 1024
 def normalise_email(email: str) -> str:
     email = email.strip()
     if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
+        raise InvalidArgument("email", "Invalid email address")
+    # Whitespace and control characters (NUL breaks PostgreSQL text) are never valid.
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in email):
         raise InvalidArgument("email", "Invalid email address")
     local, _, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}".lower()
@@ -102,9 +113,11 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def _check_password(password: str) -> None:
-    if not isinstance(password, str) or not password:
+def _check_password(password: Any) -> None:
+    if password is None or password == "":
         raise MissingArgument("password")
+    if not isinstance(password, str):
+        raise InvalidArgument("password")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidArgument(
             "password", f"Password must have at least {MIN_PASSWORD_LENGTH} characters"
@@ -241,7 +254,9 @@ def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
     new_prefs = dict(row["prefs"] or {})
     for key, value in values.items():
         if key == "email":
-            email = normalise_email(str(value))
+            if not isinstance(value, str):
+                raise InvalidArgument("email", "Invalid email address")
+            email = normalise_email(value)
             taken = unit.conn.execute(
                 select(users.c.id).where(users.c.email == email, users.c.id != unit.user_id)
             ).first()
@@ -249,14 +264,18 @@ def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
                 raise Conflict("Email already registered")
             changes["email"] = email
         elif key == "full_name":
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not value.strip() or "\x00" in value:
+                raise InvalidArgument("full_name")
+            if len(value.strip()) > MAX_FULL_NAME:
                 raise InvalidArgument("full_name")
             changes["full_name"] = value.strip()
         elif key == "password":
             _check_password(value)
             changes["password_hash"] = security.hash_password(value)
         elif key == "timezone":
-            changes["timezone"] = check_timezone(str(value))
+            if not isinstance(value, str):
+                raise InvalidArgument("timezone")
+            changes["timezone"] = check_timezone(value)
         elif key in PREF_TYPES:
             new_prefs[key] = _check_pref(key, value)
     if new_prefs != (row["prefs"] or {}):
@@ -276,27 +295,52 @@ def _check_pref(key: str, value: Any) -> Any:
             raise InvalidArgument(key)
     if key == "default_reminder" and value not in DEFAULT_REMINDER_VALUES:
         raise InvalidArgument(key)
+    if isinstance(value, str) and len(value) > MAX_PREF_TEXT:
+        raise InvalidArgument(key)
+    if isinstance(value, int) and abs(value) >= 2**63:
+        raise InvalidArgument(key)
     return value
 
 
 def update_goals(unit: Unit, values: Mapping[str, Any]) -> None:
+    """Apply an ``update_goals``: known keys only, each validated (numbers may be strings)."""
     row = get(unit.conn, unit.user_id)
     new = dict(row["goals"] or {})
-    for key in ("daily_goal", "weekly_goal", "vacation_mode", "karma_disabled"):
+    for key, high in GOAL_RANGES.items():
         if key in values:
-            value = values[key]
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            value = _goal_int(values[key], key)
+            if not 0 <= value <= high:
                 raise InvalidArgument(key)
             new[key] = value
     if "ignore_days" in values:
         days = values["ignore_days"]
-        if not isinstance(days, list) or not all(isinstance(d, int) and 1 <= d <= 7 for d in days):
+        if not isinstance(days, list) or len(days) > 7:
             raise InvalidArgument("ignore_days")
-        new["ignore_days"] = days
+        checked = [_goal_int(d, "ignore_days") for d in days]
+        if not all(1 <= d <= 7 for d in checked):
+            raise InvalidArgument("ignore_days")
+        new["ignore_days"] = sorted(set(checked))
     unit.conn.execute(
         update(users).where(users.c.id == unit.user_id).values(goals=new, seq=unit.stamp())
+    )
+
+
+def _goal_int(value: Any, key: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(key)
+    return value
+
+
+def set_live_notifications_last_read(unit: Unit, seq_no: Any) -> None:
+    """Remember the ``seq_no`` of the newest live notification the user has seen."""
+    if isinstance(seq_no, bool) or not isinstance(seq_no, int) or not 0 <= seq_no < 2**63:
+        raise InvalidArgument("seq_no")
+    unit.conn.execute(
+        update(users)
+        .where(users.c.id == unit.user_id)
+        .values(live_notifications_last_read=seq_no, seq=unit.stamp())
     )
 
 

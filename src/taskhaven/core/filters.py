@@ -1,0 +1,99 @@
+"""Saved filters: a name and a query in the Todoist filter language, kept as text.
+
+The server stores queries; it does not evaluate them (clients do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, update
+
+from taskhaven.core import rows
+from taskhaven.core.backend import Unit
+from taskhaven.store.schema import filters
+
+MAX_NAME = 255
+MAX_QUERY = 4096
+
+
+def get(conn: Connection, user_id: int, filter_id: int, *, live: bool = True) -> RowMapping:
+    return rows.owned(conn, filters, user_id, filter_id, "filter", live=live)
+
+
+def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
+    return rows.owned_by_oid(conn, filters, user_id, oid, "filter", live=live)
+
+
+def _check_name(value: Any) -> str:
+    return rows.text(value, "name", max_length=MAX_NAME)
+
+
+def _check_query(value: Any) -> str:
+    return rows.text(value, "query", max_length=MAX_QUERY)
+
+
+def add(
+    unit: Unit,
+    *,
+    name: Any,
+    query: Any,
+    color: str | None = None,
+    item_order: Any = None,
+    oid: str | None = None,
+) -> RowMapping:
+    values: dict[str, Any] = {
+        "name": _check_name(name),
+        "query": _check_query(query),
+        "color": rows.color(color),
+        "item_order": (
+            rows.next_order(unit.conn, filters, unit.user_id)
+            if item_order is None
+            else rows.order(item_order)
+        ),
+    }
+    row_id = unit.conn.execute(
+        insert(filters)
+        .values(
+            oid=rows.fresh_oid(unit.conn, filters, oid),
+            user_id=unit.user_id,
+            seq=unit.stamp(),
+            **values,
+        )
+        .returning(filters.c.id)
+    ).scalar_one()
+    return get(unit.conn, unit.user_id, row_id)
+
+
+def update_filter(unit: Unit, filter_id: int, changes: Mapping[str, Any]) -> RowMapping:
+    """Update the given fields (core names); unknown keys are ignored."""
+    get(unit.conn, unit.user_id, filter_id)
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "name":
+            values["name"] = _check_name(value)
+        elif key == "query":
+            values["query"] = _check_query(value)
+        elif key == "color":
+            values["color"] = rows.color(value)
+        elif key == "item_order":
+            values["item_order"] = rows.order(value)
+    _touch(unit, filter_id, values)
+    return get(unit.conn, unit.user_id, filter_id)
+
+
+def _touch(unit: Unit, filter_id: int, values: Mapping[str, Any]) -> None:
+    unit.conn.execute(
+        update(filters).where(filters.c.id == filter_id).values(seq=unit.stamp(), **values)
+    )
+
+
+def set_order(unit: Unit, filter_id: int, item_order: Any) -> None:
+    get(unit.conn, unit.user_id, filter_id)
+    _touch(unit, filter_id, {"item_order": rows.order(item_order)})
+
+
+def delete(unit: Unit, filter_id: int) -> None:
+    get(unit.conn, unit.user_id, filter_id)
+    _touch(unit, filter_id, {"is_deleted": True})

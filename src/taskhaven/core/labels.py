@@ -1,0 +1,209 @@
+"""Labels (TickTick: tags): named, coloured markers that items refer to by id.
+
+A label's ``name`` is unique per user among live labels, compared case-insensitively,
+because TickTick identifies a tag by its lowercased name. ``parent`` is the name of another
+label (TickTick nests tags); ``raw_name`` is the name a label had before its first rename.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from taskhaven.core import rows
+from taskhaven.core.backend import Unit
+from taskhaven.core.errors import Conflict, InvalidArgument
+from taskhaven.store.schema import items, labels
+
+MAX_NAME = 255
+SORT_TYPES = ("project", "title", "tag")
+
+
+def get(conn: Connection, user_id: int, label_id: int, *, live: bool = True) -> RowMapping:
+    return rows.owned(conn, labels, user_id, label_id, "label", live=live)
+
+
+def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
+    return rows.owned_by_oid(conn, labels, user_id, oid, "label", live=live)
+
+
+def _live(conn: Connection, user_id: int) -> list[RowMapping]:
+    return list(
+        conn.execute(
+            select(labels).where(labels.c.user_id == user_id, labels.c.is_deleted.is_(False))
+        ).mappings()
+    )
+
+
+def by_name(conn: Connection, user_id: int, name: str) -> RowMapping | None:
+    """The live label with this name, ignoring case.
+
+    Compared in Python with ``casefold``: SQLite's ``lower()`` folds ASCII only, so an SQL
+    comparison would disagree between the two databases for names like "Ärger".
+    """
+    wanted = name.casefold()
+    for row in _live(conn, user_id):
+        if row["name"].casefold() == wanted:
+            return row
+    return None
+
+
+def _check_name(name: Any) -> str:
+    return rows.text(name, "name", max_length=MAX_NAME).strip()
+
+
+def _check_unique(conn: Connection, user_id: int, name: str, own_id: int | None) -> None:
+    # Race: two writers adding the same name. Writers hold the change-counter lock until
+    # they commit (store/counter.py), so the check and the write cannot interleave.
+    found = by_name(conn, user_id, name)
+    if found is not None and found["id"] != own_id:
+        raise Conflict(f"Label already exists: {found['name']}")
+
+
+def _check_parent(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return rows.text(value, "parent", max_length=MAX_NAME)
+
+
+def _check_sort_type(value: Any) -> str:
+    if value not in SORT_TYPES:
+        raise InvalidArgument("sort_type")
+    return str(value)
+
+
+def add(
+    unit: Unit,
+    *,
+    name: Any,
+    color: str | None = None,
+    item_order: Any = None,
+    parent: str | None = None,
+    raw_name: str | None = None,
+    sort_type: str = "project",
+    oid: str | None = None,
+) -> RowMapping:
+    clean = _check_name(name)
+    _check_unique(unit.conn, unit.user_id, clean, None)
+    values: dict[str, Any] = {
+        "name": clean,
+        "color": rows.color(color),
+        "item_order": (
+            rows.next_order(unit.conn, labels, unit.user_id)
+            if item_order is None
+            else rows.order(item_order)
+        ),
+        "parent": _check_parent(parent),
+        "raw_name": None if raw_name is None else _check_name(raw_name),
+        "sort_type": _check_sort_type(sort_type),
+    }
+    row_id = unit.conn.execute(
+        insert(labels)
+        .values(
+            oid=rows.fresh_oid(unit.conn, labels, oid),
+            user_id=unit.user_id,
+            modified_at=unit.now,
+            seq=unit.stamp(),
+            **values,
+        )
+        .returning(labels.c.id)
+    ).scalar_one()
+    return get(unit.conn, unit.user_id, row_id)
+
+
+def update_label(unit: Unit, label_id: int, changes: Mapping[str, Any]) -> RowMapping:
+    """Update the given fields (core names); unknown keys are ignored."""
+    row = get(unit.conn, unit.user_id, label_id)
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "name":
+            values["name"] = _check_name(value)
+        elif key == "color":
+            values["color"] = rows.color(value)
+        elif key == "item_order":
+            values["item_order"] = rows.order(value)
+        elif key == "parent":
+            values["parent"] = _check_parent(value)
+        elif key == "raw_name":
+            values["raw_name"] = None if value is None else _check_name(value)
+        elif key == "sort_type":
+            values["sort_type"] = _check_sort_type(value)
+    if "name" in values and values["name"] != row["name"]:
+        _check_unique(unit.conn, unit.user_id, values["name"], label_id)
+        _reparent(unit, row["name"], values["name"])
+    _touch(unit, label_id, values)
+    return get(unit.conn, unit.user_id, label_id)
+
+
+def rename(unit: Unit, label_id: int, new_name: Any) -> RowMapping:
+    """Rename, remembering the original name in ``raw_name`` (TickTick's ``rawName``)."""
+    row = get(unit.conn, unit.user_id, label_id)
+    changes: dict[str, Any] = {"name": new_name}
+    if row["raw_name"] is None:
+        changes["raw_name"] = row["name"]
+    return update_label(unit, label_id, changes)
+
+
+def _touch(unit: Unit, label_id: int, values: Mapping[str, Any]) -> None:
+    unit.conn.execute(
+        update(labels)
+        .where(labels.c.id == label_id)
+        .values(seq=unit.stamp(), modified_at=unit.now, **values)
+    )
+
+
+def _reparent(unit: Unit, old_name: str, new_name: str | None) -> None:
+    """Children name their parent; follow a rename, or detach them when it is deleted."""
+    folded = old_name.casefold()
+    for child in _live(unit.conn, unit.user_id):
+        if child["parent"] is not None and child["parent"].casefold() == folded:
+            _touch(unit, child["id"], {"parent": new_name})
+
+
+def set_order(unit: Unit, label_id: int, item_order: Any) -> None:
+    get(unit.conn, unit.user_id, label_id)
+    _touch(unit, label_id, {"item_order": rows.order(item_order)})
+
+
+def delete(unit: Unit, label_id: int) -> None:
+    """Soft-delete; every item carrying the label loses it and goes out as changed."""
+    row = get(unit.conn, unit.user_id, label_id)
+    _touch(unit, label_id, {"is_deleted": True})
+    _reparent(unit, row["name"], None)
+    # The labels column is a JSON list, which neither database can index portably, so the
+    # user's labelled items are filtered here. Deleting a label is rare; a scan is fine.
+    carrying = unit.conn.execute(
+        select(items.c.id, items.c.labels).where(
+            items.c.user_id == unit.user_id, items.c.is_deleted.is_(False)
+        )
+    ).all()
+    for item_id, item_labels in carrying:
+        if item_labels and label_id in item_labels:
+            unit.conn.execute(
+                update(items)
+                .where(items.c.id == item_id)
+                .values(
+                    labels=[x for x in item_labels if x != label_id],
+                    seq=unit.stamp(),
+                    modified_at=unit.now,
+                )
+            )
+
+
+def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` are the user's live labels (to validate an item's ``labels``)."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    return {
+        r
+        for (r,) in conn.execute(
+            select(labels.c.id).where(
+                labels.c.user_id == user_id,
+                labels.c.id.in_(wanted),
+                labels.c.is_deleted.is_(False),
+            )
+        )
+    }

@@ -1,0 +1,369 @@
+"""Reminders on items: relative (minutes before the due time), absolute, or location.
+
+A relative reminder carries its offset twice, kept consistent here: ``minute_offset``
+(minutes *before* the item's due moment; negative = after, as TickTick's all-day triggers
+need) and ``trigger``, the iCalendar form TickTick uses (``TRIGGER:-PT30M`` = 30 before).
+Only the fields of a reminder's type are stored; the others are cleared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from taskhaven.core import rows, users
+from taskhaven.core.backend import Unit
+from taskhaven.core.dates import InvalidDate, parse_date_string
+from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, MissingArgument, NotFound
+from taskhaven.store.schema import items, reminders
+
+TYPES = ("relative", "absolute", "location")
+SERVICES = ("email", "mobile", "push")
+LOC_TRIGGERS = ("on_enter", "on_leave")
+DATE_LANGS = ("en", "da", "pl", "zh", "ko", "de", "pt", "ja", "it", "fr", "sv", "ru", "es", "nl")
+LOCATION_FIELDS = ("name", "loc_lat", "loc_long", "loc_trigger", "radius")
+ABSOLUTE_FIELDS = ("due_at", "date_string")
+RELATIVE_FIELDS = ("minute_offset", "trigger")
+FIELDS = (
+    "notify_uid",
+    "service",
+    "type",
+    "date_lang",
+    *ABSOLUTE_FIELDS,
+    *RELATIVE_FIELDS,
+    *LOCATION_FIELDS,
+)
+DEFAULT_RADIUS = 100
+MAX_RADIUS = 1_000_000
+MAX_OFFSET = 10 * 366 * 24 * 60  # ten years, in minutes
+MAX_NAME = 255
+
+_TRIGGER = re.compile(
+    r"TRIGGER:(?P<sign>[+-])?P(?:(?P<w>\d{1,6})W)?(?:(?P<d>\d{1,6})D)?"
+    r"(?:T(?:(?P<h>\d{1,7})H)?(?:(?P<m>\d{1,9})M)?(?:(?P<s>\d{1,9})S)?)?"
+)
+
+
+def get(conn: Connection, user_id: int, reminder_id: int, *, live: bool = True) -> RowMapping:
+    return rows.owned(conn, reminders, user_id, reminder_id, "reminder", live=live)
+
+
+def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
+    return rows.owned_by_oid(conn, reminders, user_id, oid, "reminder", live=live)
+
+
+def for_item(conn: Connection, user_id: int, item_id: int) -> list[RowMapping]:
+    """The item's live reminders, in the order they were made."""
+    return list(
+        conn.execute(
+            select(reminders)
+            .where(
+                reminders.c.user_id == user_id,
+                reminders.c.item_id == item_id,
+                reminders.c.is_deleted.is_(False),
+            )
+            .order_by(reminders.c.id)
+        ).mappings()
+    )
+
+
+def trigger_to_offset(trigger: Any) -> int:
+    """Minutes before the due moment that an iCalendar ``TRIGGER:`` duration names."""
+    if not isinstance(trigger, str) or len(trigger) > 64:
+        raise InvalidArgument("trigger")
+    match = _TRIGGER.fullmatch(trigger.strip())
+    parts = ("w", "d", "h", "m", "s")
+    if match is None or all(match[p] is None for p in parts):
+        raise InvalidArgument("trigger")
+    if "T" in trigger.split("P", 1)[1] and all(match[p] is None for p in ("h", "m", "s")):
+        raise InvalidArgument("trigger")  # "PT" with no time part
+    seconds = int(
+        timedelta(
+            weeks=int(match["w"] or 0),
+            days=int(match["d"] or 0),
+            hours=int(match["h"] or 0),
+            minutes=int(match["m"] or 0),
+            seconds=int(match["s"] or 0),
+        ).total_seconds()
+    )
+    if seconds % 60:
+        raise InvalidArgument("trigger", "Invalid argument value: trigger (whole minutes only)")
+    minutes = seconds // 60
+    offset = minutes if match["sign"] == "-" else -minutes
+    return _check_offset(offset, "trigger")
+
+
+def offset_to_trigger(minute_offset: int) -> str:
+    """The iCalendar trigger for an offset: 30 -> ``TRIGGER:-PT30M``, 0 -> ``TRIGGER:PT0S``."""
+    if minute_offset == 0:
+        return "TRIGGER:PT0S"
+    sign = "-" if minute_offset > 0 else ""
+    return f"TRIGGER:{sign}PT{abs(minute_offset)}M"
+
+
+def _check_offset(value: Any, argument: str = "minute_offset") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_OFFSET:
+        raise InvalidArgument(argument)
+    return value
+
+
+def _check_choice(value: Any, choices: tuple[str, ...], argument: str) -> str:
+    if value not in choices:
+        raise InvalidArgument(argument)
+    return str(value)
+
+
+def _check_coordinate(value: Any, argument: str, limit: float) -> str:
+    """Coordinates are stored as the text sent (the Sync API sends strings)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidArgument(argument)
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise InvalidArgument(argument) from exc
+    if not -limit <= number <= limit or len(text) > 32:
+        raise InvalidArgument(argument)
+    return text
+
+
+def _check_moment(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidDateArgument("due_at")
+    if value.tzinfo is None:
+        # SQLite hands stored moments back naive; they are UTC.
+        value = value.replace(tzinfo=UTC)
+    # Reminders fire on the minute; seconds would only make clients disagree.
+    moment: datetime = value.astimezone(UTC)
+    return moment.replace(second=0, microsecond=0)
+
+
+def _item(conn: Connection, user_id: int, item_id: int) -> RowMapping:
+    """A live item of the user (kept local until core.items offers the same lookup)."""
+    row = (
+        conn.execute(select(items).where(items.c.id == item_id, items.c.user_id == user_id))
+        .mappings()
+        .first()
+    )
+    if row is None or row["is_deleted"]:
+        raise NotFound("item")
+    return row
+
+
+def _infer_type(fields: Mapping[str, Any]) -> str | None:
+    """Location fields win over due fields, which win over an offset."""
+    if any(fields.get(k) is not None for k in LOCATION_FIELDS):
+        return "location"
+    if any(fields.get(k) is not None for k in ABSOLUTE_FIELDS):
+        return "absolute"
+    if any(fields.get(k) is not None for k in RELATIVE_FIELDS):
+        return "relative"
+    return None
+
+
+def _relative(
+    fields: Mapping[str, Any], item: RowMapping, auto_reminder: int, *, check_due: bool
+) -> dict[str, Any]:
+    if check_due and item["due_at"] is None:
+        raise InvalidArgument(
+            "type", "Invalid argument value: type (a relative reminder needs an item due date)"
+        )
+    offset = fields.get("minute_offset")
+    trigger = fields.get("trigger")
+    if offset is None and trigger is None:
+        offset = auto_reminder
+    if offset is not None:
+        offset = _check_offset(offset)
+        if trigger is not None and trigger_to_offset(trigger) != offset:
+            raise InvalidArgument(
+                "trigger", "Invalid argument value: trigger (does not match minute_offset)"
+            )
+    else:
+        offset = trigger_to_offset(trigger)
+    return {
+        "minute_offset": offset,
+        "trigger": trigger.strip() if isinstance(trigger, str) else offset_to_trigger(offset),
+    }
+
+
+def _absolute(unit: Unit, fields: Mapping[str, Any], user: RowMapping) -> dict[str, Any]:
+    date_string = fields.get("date_string")
+    if date_string is not None:
+        date_string = rows.text(date_string, "date_string", max_length=255)
+    due_at = fields.get("due_at")
+    if due_at is None:
+        if date_string is None:
+            raise MissingArgument("date_string")
+        prefs = users.prefs(user)
+        try:
+            due = parse_date_string(
+                date_string,
+                tz=ZoneInfo(user["timezone"]),
+                now=unit.now,
+                lang=fields.get("date_lang") or "en",
+                next_week_day=prefs["next_week"],
+            )
+        except InvalidDate as exc:
+            raise InvalidDateArgument("date_string") from exc
+        if due is None:
+            raise InvalidDateArgument("date_string")
+        due_at = due.moment
+    return {"due_at": _check_moment(due_at), "date_string": date_string}
+
+
+def _location(fields: Mapping[str, Any]) -> dict[str, Any]:
+    for key in ("loc_lat", "loc_long"):
+        if fields.get(key) is None:
+            raise MissingArgument(key)
+    name = fields.get("name")
+    radius = fields.get("radius")
+    if radius is None:
+        radius = DEFAULT_RADIUS
+    if isinstance(radius, bool) or not isinstance(radius, int) or not 0 <= radius <= MAX_RADIUS:
+        raise InvalidArgument("radius")
+    return {
+        "name": None if name is None else rows.text(name, "name", max_length=MAX_NAME),
+        "loc_lat": _check_coordinate(fields["loc_lat"], "loc_lat", 90),
+        "loc_long": _check_coordinate(fields["loc_long"], "loc_long", 180),
+        "loc_trigger": _check_choice(
+            fields.get("loc_trigger") or "on_enter", LOC_TRIGGERS, "loc_trigger"
+        ),
+        "radius": radius,
+    }
+
+
+def _values(
+    unit: Unit,
+    item: RowMapping,
+    fields: Mapping[str, Any],
+    kind: str | None,
+    *,
+    check_due: bool = True,
+) -> dict[str, Any]:
+    """Every column of a reminder of type ``kind`` from ``fields`` (core names, None = unset).
+
+    ``check_due`` = False spares an unrelated update (say, of ``service``) of a relative
+    reminder whose item has lost its due date since.
+    """
+    user = users.get(unit.conn, unit.user_id)
+    prefs = users.prefs(user)
+    kind = _check_choice(kind or _infer_type(fields) or "relative", TYPES, "type")
+    notify_uid = fields.get("notify_uid")
+    # Reminders are personal (only notify_uid sees them); until projects can be shared,
+    # the only user a reminder may notify is its owner.
+    if notify_uid is not None and notify_uid != unit.user_id:
+        raise InvalidArgument("notify_uid")
+    default_service = prefs["default_reminder"]
+    service = fields.get("service") or (default_service if default_service in SERVICES else "email")
+    values: dict[str, Any] = dict.fromkeys((*ABSOLUTE_FIELDS, *RELATIVE_FIELDS, *LOCATION_FIELDS))
+    values.update(
+        type=kind,
+        notify_uid=unit.user_id,
+        service=_check_choice(service, SERVICES, "service"),
+        date_lang=_check_choice(fields.get("date_lang") or "en", DATE_LANGS, "date_lang"),
+        item_id=item["id"],
+    )
+    if kind == "relative":
+        values.update(_relative(fields, item, prefs["auto_reminder"], check_due=check_due))
+    elif kind == "absolute":
+        values.update(_absolute(unit, fields, user))
+    else:
+        values.update(_location(fields))
+    return values
+
+
+def add(
+    unit: Unit,
+    *,
+    item_id: int,
+    notify_uid: int | None = None,
+    service: str | None = None,
+    type: str | None = None,  # the field's name in both protocols
+    date_string: str | None = None,
+    date_lang: str | None = None,
+    due_at: datetime | None = None,
+    minute_offset: int | None = None,
+    trigger: str | None = None,
+    name: str | None = None,
+    loc_lat: str | float | None = None,
+    loc_long: str | float | None = None,
+    loc_trigger: str | None = None,
+    radius: int | None = None,
+    oid: str | None = None,
+) -> RowMapping:
+    """Create a reminder; ``type`` is inferred from the fields given when absent.
+
+    A reminder with no type-specific field at all is relative, at the user's
+    ``auto_reminder`` offset (what the apps do for "add reminder").
+    """
+    fields = {
+        "notify_uid": notify_uid,
+        "service": service,
+        "date_string": date_string,
+        "date_lang": date_lang,
+        "due_at": due_at,
+        "minute_offset": minute_offset,
+        "trigger": trigger,
+        "name": name,
+        "loc_lat": loc_lat,
+        "loc_long": loc_long,
+        "loc_trigger": loc_trigger,
+        "radius": radius,
+    }
+    item = _item(unit.conn, unit.user_id, item_id)
+    values = _values(unit, item, fields, type)
+    row_id = unit.conn.execute(
+        insert(reminders)
+        .values(
+            oid=rows.fresh_oid(unit.conn, reminders, oid),
+            user_id=unit.user_id,
+            seq=unit.stamp(),
+            **values,
+        )
+        .returning(reminders.c.id)
+    ).scalar_one()
+    return get(unit.conn, unit.user_id, row_id)
+
+
+def update_reminder(unit: Unit, reminder_id: int, changes: Mapping[str, Any]) -> RowMapping:
+    """Apply ``changes`` (core names; ``item_id`` moves it) and re-check the whole reminder.
+
+    Without ``type``, a change to another type's fields switches to that type (as on add);
+    otherwise the type stays. A changed ``minute_offset`` or ``trigger`` replaces both, and
+    a changed ``due_at`` without ``date_string`` drops the old text, which would be stale.
+    """
+    row = get(unit.conn, unit.user_id, reminder_id)
+    changed = {k: v for k, v in changes.items() if k in (*FIELDS, "item_id")}
+    kind = changed.get("type") or _infer_type(changed) or row["type"]
+    fields: dict[str, Any] = {k: row[k] for k in FIELDS if k != "type"}
+    if any(k in changed for k in RELATIVE_FIELDS):
+        fields.update(minute_offset=None, trigger=None)
+    if "due_at" in changed and "date_string" not in changed:
+        fields["date_string"] = None
+    if "date_string" in changed and "due_at" not in changed:
+        fields["due_at"] = None
+    fields.update({k: v for k, v in changed.items() if k not in ("type", "item_id")})
+    item_id = changed.get("item_id") or row["item_id"]
+    item = _item(unit.conn, unit.user_id, item_id)
+    check_due = (
+        kind != row["type"] or "item_id" in changed or any(k in changed for k in RELATIVE_FIELDS)
+    )
+    values = _values(unit, item, fields, kind, check_due=check_due)
+    unit.conn.execute(
+        update(reminders).where(reminders.c.id == reminder_id).values(seq=unit.stamp(), **values)
+    )
+    return get(unit.conn, unit.user_id, reminder_id)
+
+
+def delete(unit: Unit, reminder_id: int) -> None:
+    get(unit.conn, unit.user_id, reminder_id)
+    unit.conn.execute(
+        update(reminders)
+        .where(reminders.c.id == reminder_id)
+        .values(is_deleted=True, seq=unit.stamp())
+    )
