@@ -13,6 +13,8 @@ from taskhaven.settings import Settings
 app = typer.Typer(help="taskhaven: a self-hostable task sync server.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+totp_app = typer.Typer(help="Two-factor sign-on (TOTP) for the V2 API.", no_args_is_help=True)
+user_app.add_typer(totp_app, name="totp")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -77,6 +79,44 @@ def user_create(
         err_console.print(f"error: {exc.message}")
         raise typer.Exit(1) from exc
     console.print(token, highlight=False)
+
+
+def _user_id(backend, email: str) -> int:  # type: ignore[no-untyped-def]
+    from taskhaven.core import users
+
+    with backend.read() as conn:
+        row = users.by_email(conn, email)
+    if row is None:
+        err_console.print(f"error: no user with e-mail {email}")
+        raise typer.Exit(1)
+    return int(row["id"])
+
+
+@totp_app.command("enable")
+def totp_enable(
+    email: str,
+    database: Annotated[str | None, typer.Option(help="Database URL.")] = None,
+) -> None:
+    """Give a user a new TOTP secret; print it and its otpauth:// URI (shown only once)."""
+    from taskhaven.core import totp
+
+    backend = _backend(database)
+    enrollment = totp.enable(backend, _user_id(backend, email))
+    console.print(f"secret: {enrollment.secret}", highlight=False)
+    console.print(f"uri: {enrollment.uri}", highlight=False, soft_wrap=True)
+
+
+@totp_app.command("disable")
+def totp_disable(
+    email: str,
+    database: Annotated[str | None, typer.Option(help="Database URL.")] = None,
+) -> None:
+    """Switch a user's second factor off (sign-on needs only the password again)."""
+    from taskhaven.core import totp
+
+    backend = _backend(database)
+    was_on = totp.disable(backend, _user_id(backend, email))
+    console.print("TOTP disabled" if was_on else "TOTP was not enabled", highlight=False)
 
 
 if __name__ == "__main__":

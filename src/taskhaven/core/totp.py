@@ -7,6 +7,7 @@ single-use, and short-lived (``settings.mfa_challenge_seconds``).
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -21,6 +22,8 @@ from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import SecondFactorExpired
 from taskhaven.core.users import get as get_user
 from taskhaven.store.schema import mfa_challenges, users
+
+log = logging.getLogger(__name__)
 
 ISSUER = "taskhaven"
 SECRET_LENGTH = 32  # base32 characters: 160 bits, the size RFC 4226 recommends
@@ -83,7 +86,13 @@ def verify(backend: Backend, user: RowMapping, code: str, *, at: float | None = 
     code = code.replace(" ", "")
     if not _CODE.match(code):
         return False
-    secret = backend.box.open(user["totp_secret_enc"])
+    try:
+        secret = backend.box.open(user["totp_secret_enc"])
+    except ValueError:
+        # Sealed under another server key (CLI run with other settings than the server):
+        # fail closed, and tell the operator rather than the caller.
+        log.error("TOTP secret of user %s cannot be opened with this server key", user["id"])
+        return False
     # pyotp compares in constant time.
     return pyotp.TOTP(secret).verify(
         code, for_time=time.time() if at is None else at, valid_window=VALID_WINDOW
