@@ -120,7 +120,9 @@ def filter_(row: Row) -> dict[str, Any]:
 
 
 def reminder(row: Row) -> dict[str, Any]:
-    due = format_v6(row["due_at"])
+    # Reminders fire on the minute: "Tue 18 May 2016 10:15:00 +0000" (spec §3.7).
+    moment = row["due_at"]
+    due = format_v6(moment.replace(second=0, microsecond=0) if moment else None)
     data: dict[str, Any] = {
         "id": row["id"],
         "notify_uid": row["notify_uid"] or row["user_id"],
