@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, case, func, insert, select, update
 
 from taskhaven.core import security
 from taskhaven.core.backend import Backend, Unit
@@ -20,7 +21,7 @@ from taskhaven.core.errors import (
     NotFound,
 )
 from taskhaven.core.ids import inbox_oid
-from taskhaven.store.schema import projects, users
+from taskhaven.store.schema import items, projects, users
 
 # Preferences every user has; ``prefs`` stores only what differs from these.
 DEFAULT_PREFS: dict[str, Any] = {
@@ -384,3 +385,38 @@ def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
 
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def add_completed(unit: Unit, delta: int) -> None:
+    """Count completions (``delta`` -1 undoes one); the total never goes below zero."""
+    total = users.c.completed_count + delta
+    unit.conn.execute(
+        update(users)
+        .where(users.c.id == unit.user_id)
+        .values(completed_count=case((total < 0, 0), else_=total), seq=unit.stamp())
+    )
+
+
+def completed_today(conn: Connection, user: Mapping[Any, Any], now: datetime) -> int:
+    """Items completed since midnight in the user's zone: closed as done, or a recurring
+    item's occurrence completed today (it stays open with ``completed_at`` set)."""
+    try:
+        zone = ZoneInfo(user["timezone"] or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    day = now.astimezone(zone).date()
+    # UTC bounds: SQLite stores datetimes without their offset.
+    start = datetime.combine(day, time(0, 0), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
+    query = (
+        select(func.count())
+        .select_from(items)
+        .where(
+            items.c.user_id == user["id"],
+            items.c.completed_at >= start,
+            items.c.completed_at < end,
+            items.c.status != -1,
+            items.c.is_deleted.is_(False),
+        )
+    )
+    return int(conn.execute(query).scalar_one())

@@ -163,7 +163,7 @@ def tz_offset(timezone: str, now: datetime) -> list[Any]:
     ]
 
 
-def user(row: Row, token: str, now: datetime) -> dict[str, Any]:
+def user(row: Row, token: str, now: datetime, completed_today: int = 0) -> dict[str, Any]:
     prefs = users.prefs(row)
     return {
         "id": row["id"],
@@ -176,7 +176,7 @@ def user(row: Row, token: str, now: datetime) -> dict[str, Any]:
         **prefs,
         "has_push_reminders": False,
         "completed_count": row["completed_count"],
-        "completed_today": 0,
+        "completed_today": completed_today,
         "karma": float(row["karma"]),
         "karma_trend": "-",
         "is_premium": True,

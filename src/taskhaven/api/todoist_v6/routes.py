@@ -75,7 +75,10 @@ def sync(backend: Backend, params: Params, _request: Request) -> Any:
 
 def _user_with_token(backend: Backend, row: RowMapping) -> dict[str, Any]:
     token = users.api_token(backend, row)
-    data = render.user(row, token, utcnow())
+    now = utcnow()
+    with backend.read() as conn:
+        done_today = users.completed_today(conn, row, now)
+    data = render.user(row, token, now, done_today)
     data["api_token"] = token
     data["seq_no"] = 0
     return data

@@ -170,7 +170,10 @@ def read(
         if "locations" in types:
             out["Locations"] = []
         if "user" in types:
-            out["User"] = render.user(user, users.api_token(backend, user), utcnow())
+            now = utcnow()
+            out["User"] = render.user(
+                user, users.api_token(backend, user), now, users.completed_today(conn, user, now)
+            )
         if "live_notifications" in types:
             out["LiveNotifications"] = []
             out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
