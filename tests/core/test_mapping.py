@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -238,3 +239,63 @@ def test_time_zones() -> None:
     for bad in ["Mars/Olympus", "../etc/passwd", "x" * 100, 5]:
         with pytest.raises(InvalidArgument):
             mapping.check_time_zone(bad)
+
+
+ZONES = st.sampled_from(
+    ["UTC", "America/Chicago", "Asia/Kolkata", "Pacific/Kiritimati", "Europe/Berlin"]
+)
+
+
+@given(day=st.dates(min_value=date(1971, 1, 1), max_value=date(2200, 12, 31)), zone=ZONES)
+def test_whole_days_round_trip_between_midnight_and_end_of_day(day: date, zone: str) -> None:
+    tz = ZoneInfo(zone)
+    midnight = datetime.combine(day, time(0), tz).astimezone(UTC)
+    core = mapping.whole_day_to_core(midnight, tz)
+    assert core.astimezone(tz).date() == day
+    assert core.astimezone(tz).time() == time(23, 59, 59)
+    assert mapping.whole_day_to_ticktick(core, tz) == midnight
+    # SQLite hands stored moments back naive (UTC): same answer.
+    assert mapping.whole_day_to_ticktick(core.replace(tzinfo=None), tz) == midnight
+
+
+NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_checklist_entries_get_ids_defaults_and_completion_times() -> None:
+    entry = mapping.checklist_entry({"title": "step"}, None, NOW)
+    assert re.fullmatch(r"[0-9a-f]{24}", entry["id"])
+    assert entry == {
+        "id": entry["id"],
+        "title": "step",
+        "status": 0,
+        "sort_order": 0,
+        "start_date": None,
+        "is_all_day": None,
+        "time_zone": None,
+        "completed_at": None,
+    }
+    done = mapping.checklist_entry({"status": 1}, entry, NOW)
+    assert done["completed_at"] == "2025-01-02T03:04:05.000+0000"
+    assert done["title"] == "step" and done["id"] == entry["id"]
+    again = mapping.checklist_entry({"status": 2}, done, NOW.replace(year=2030))
+    assert again["completed_at"] == done["completed_at"]  # the first completion is kept
+    reopened = mapping.checklist_entry({"status": 0}, again, NOW)
+    assert reopened["completed_at"] is None and reopened["status"] == 0
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"id": "nope"},
+        {"title": 5},
+        {"title": "a\x00b"},
+        {"sort_order": True},
+        {"sort_order": 2**70},
+        {"status": 7},
+        {"time_zone": "Mars/Base"},
+        {"start_date": "x" * 100},
+    ],
+)
+def test_bad_checklist_fields_are_refused(fields: dict[str, object]) -> None:
+    with pytest.raises(InvalidArgument):
+        mapping.checklist_entry(fields, None, NOW)

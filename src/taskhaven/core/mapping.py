@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 from pydantic_extra_types.color import Color
 
+from taskhaven.core.dates import format_v2
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.ids import is_oid, new_oid
 
 # --------------------------------------------------------------------------------------------
 # Priorities: core 1..4 (4 most urgent, the Sync API's scale) <-> TickTick 0/1/3/5.
@@ -185,6 +189,97 @@ def check_repeat_flag(value: Any, argument: str = "repeatFlag") -> str | None:
     except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidArgument(argument, f"Invalid argument value: {argument} ({value})") from exc
     return value
+
+
+# --------------------------------------------------------------------------------------------
+# Whole-day dates. The core keeps the Sync API's convention (23:59:59 local time); TickTick
+# names a whole day by its local midnight. Both sides mean the same local date.
+# --------------------------------------------------------------------------------------------
+
+CORE_ALL_DAY_CLOCK = time(23, 59, 59)
+
+
+def _aware(moment: datetime) -> datetime:
+    """Stored moments are UTC; SQLite hands them back naive."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def whole_day_to_core(moment: datetime, zone: ZoneInfo) -> datetime:
+    day = _aware(moment).astimezone(zone).date()
+    return datetime.combine(day, CORE_ALL_DAY_CLOCK, zone).astimezone(UTC)
+
+
+def whole_day_to_ticktick(moment: datetime, zone: ZoneInfo) -> datetime:
+    day = _aware(moment).astimezone(zone).date()
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
+# --------------------------------------------------------------------------------------------
+# Checklist entries (an item's ``checklist`` column): one dict per entry, core names:
+# id (24-hex), title, status (task codes), sort_order, start_date (text as sent),
+# is_all_day, time_zone, completed_at (TickTick timestamp text).
+# --------------------------------------------------------------------------------------------
+
+MAX_CHECKLIST_TITLE = 10_000
+MAX_CHECKLIST_TEXT = 64
+CHECKLIST_FIELDS = (
+    "title",
+    "status",
+    "sort_order",
+    "start_date",
+    "is_all_day",
+    "time_zone",
+    "completed_at",
+)
+
+
+def checklist_entry(
+    fields: Mapping[str, Any], previous: Mapping[str, Any] | None, now: datetime
+) -> dict[str, Any]:
+    """A checked entry: ``fields`` (core names, None = keep) merged over ``previous``.
+
+    Closing an entry without a completion time stamps ``now``; reopening clears it.
+    """
+    entry: dict[str, Any] = dict(previous or {})
+    oid = entry.get("id") or fields.get("id") or new_oid()
+    if not is_oid(oid):
+        raise InvalidArgument("items.id", "Invalid argument value: items.id (24 hex characters)")
+    entry["id"] = oid
+    entry.setdefault("title", "")
+    entry.setdefault("status", OPEN)
+    entry.setdefault("sort_order", 0)
+    for key in ("start_date", "is_all_day", "time_zone", "completed_at"):
+        entry.setdefault(key, None)
+    title = fields.get("title")
+    if title is not None:
+        if not isinstance(title, str) or len(title) > MAX_CHECKLIST_TITLE or "\x00" in title:
+            raise InvalidArgument("items.title")
+        entry["title"] = title
+    if fields.get("sort_order") is not None:
+        order = fields["sort_order"]
+        if isinstance(order, bool) or not isinstance(order, int) or abs(order) >= 2**63:
+            raise InvalidArgument("items.sortOrder")
+        entry["sort_order"] = order
+    start = fields.get("start_date")
+    if start is not None:
+        if not isinstance(start, str) or len(start) > MAX_CHECKLIST_TEXT or "\x00" in start:
+            raise InvalidArgument("items.startDate")
+        entry["start_date"] = start
+    if fields.get("is_all_day") is not None:
+        entry["is_all_day"] = bool(fields["is_all_day"])
+    if fields.get("time_zone") is not None:
+        entry["time_zone"] = check_time_zone(fields["time_zone"], "items.timeZone")
+    completed = fields.get("completed_at")
+    if fields.get("status") is not None:
+        status = check_status(fields["status"])
+        if status == OPEN:
+            entry["completed_at"] = None
+        elif entry["status"] == OPEN or completed is not None:
+            entry["completed_at"] = format_v2(completed or now)
+        entry["status"] = status
+    elif completed is not None and entry["status"] != OPEN:
+        entry["completed_at"] = format_v2(completed)
+    return entry
 
 
 # --------------------------------------------------------------------------------------------
