@@ -76,3 +76,19 @@ def map_error(exc: DomainError | V2Error) -> Response:
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return error_response(429, "exceed_query_limit", exc.message, headers)
     return error_response(400, "invalid_parameter", exc.message)
+
+
+def batch_code(exc: DomainError) -> str:
+    """The ``id2error`` value for one object of a batch write that failed.
+
+    ``EXCEED_QUOTA`` makes pyticktick raise; the other codes are passed to its caller.
+    """
+    if isinstance(exc, NotFound):
+        return "NOT_EXISTED"
+    if isinstance(exc, Forbidden):
+        return "NO_PROJECT_PERMISSION"
+    if isinstance(exc, LimitExceeded):
+        return "EXCEED_QUOTA"
+    if isinstance(exc, Conflict):
+        return "ALREADY_EXISTS"
+    return "INVALID_PARAMETER"
