@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, update
 
 from taskhaven.core import security, statistics, users
+from taskhaven.core import sessions as core_sessions
 from taskhaven.core.ids import new_oid
 from taskhaven.store.schema import items, sessions
 from tests.conftest import PASSWORD, new_email
@@ -322,3 +323,14 @@ def test_session_tokens_are_stored_by_digest(server: RunningServer) -> None:
         stored = [row.token_digest for row in conn.execute(sessions.select()).all()]
     assert token not in stored
     assert security.digest(token) in stored
+
+
+def test_oldest_sessions_give_way_past_the_cap(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(core_sessions, "MAX_PER_USER", 3)
+    user = register(server)
+    tokens = [cookie_token(server, user["email"]) for _ in range(4)]
+    assert_error(get(server, "user/profile", tokens[0]), 401, "user_not_sign_on")
+    assert all(get(server, "user/profile", t).status_code == 200 for t in tokens[1:])
+    assert len(get(server, "user/sessions", tokens[-1]).json()) == 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
 from taskhaven.core import security
 from taskhaven.core.backend import Backend, utcnow
@@ -20,6 +20,7 @@ from taskhaven.store.schema import sessions, users
 # Writing ``last_used_at`` on every request would turn each read into a write; once a
 # minute is precise enough for "last seen" in a session list.
 _TOUCH_EVERY = timedelta(seconds=60)
+MAX_PER_USER = 100
 MAX_USER_AGENT = 512
 MAX_ADDRESS = 64
 
@@ -63,6 +64,7 @@ def create(
     token = security.new_session_token()
     now = utcnow()
     with backend.plain_write() as conn:
+        _prune(conn, user_id, now)
         row = (
             conn.execute(
                 insert(sessions)
@@ -82,6 +84,25 @@ def create(
             .one()
         )
     return token, Session.from_row(row)
+
+
+def _prune(conn: Connection, user_id: int, now: datetime) -> None:
+    """Forget the user's dead sessions and make room under MAX_PER_USER.
+
+    Scripts sign on at every start (pyticktick does, once per client), so without a cap a
+    cron job would pile up sessions for ``session_days``. The oldest go first.
+    Race: two concurrent sign-ons may leave one session over the cap; the next one trims it.
+    """
+    mine = sessions.c.user_id == user_id
+    conn.execute(
+        delete(sessions).where(
+            mine, or_(sessions.c.revoked.is_(True), sessions.c.expires_at <= now)
+        )
+    )
+    newest = (
+        select(sessions.c.id).where(mine).order_by(sessions.c.id.desc()).limit(MAX_PER_USER - 1)
+    )
+    conn.execute(delete(sessions).where(mine, sessions.c.id.not_in(newest)))
 
 
 def _live(conn: Connection, token: str) -> RowMapping | None:
