@@ -6,7 +6,7 @@ completion does) is core/items.py's.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from taskhaven.api.todoist_v6.commands.base import Args, Created, Ctx, as_int, command
@@ -15,6 +15,7 @@ from taskhaven.core.errors import DomainError, InvalidArgument, InvalidDateArgum
 
 # Numeric arguments passed through under the same name (numeric strings are accepted).
 _NUMBERS = ("priority", "indent", "item_order", "day_order", "collapsed")
+V6_TIMESTAMP = "%a %d %b %Y %H:%M:%S +0000"
 
 
 def _content(value: Any) -> str:
@@ -25,12 +26,18 @@ def _content(value: Any) -> str:
 
 
 def _utc_input(value: Any, name: str) -> datetime:
-    """``due_date_utc``/``new_date_utc``: "YYYY-MM-DDTHH:MM[:SS]" in UTC, or a bare date."""
+    """``due_date_utc``/``new_date_utc``: "YYYY-MM-DDTHH:MM[:SS]" in UTC, a bare date, or
+    the v6 timestamp a client echoes back from an item it synced."""
     if not isinstance(value, str):
         raise InvalidDateArgument(name)
     try:
         return dates.parse_utc_input(value)
-    except (ValueError, OverflowError) as exc:
+    except (ValueError, OverflowError):
+        pass
+    try:
+        # Day and month names in a v6 timestamp are English; %a/%b follow the C locale.
+        return datetime.strptime(value.strip(), V6_TIMESTAMP).replace(tzinfo=UTC)
+    except ValueError as exc:
         raise InvalidDateArgument(name) from exc
 
 
