@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -428,3 +429,14 @@ def test_secrets_never_reach_the_log(
     assert "sign-on refused" in text  # the server's log is captured here
     for secret_text in ("a-wrong-password-123", PASSWORD, auth_id, token, secret):
         assert secret_text not in text
+
+
+def test_concurrent_verifies_of_one_auth_id_open_one_session(server: RunningServer) -> None:
+    user = register(server)
+    secret = enable_totp(server, user["id"])
+    auth_id = challenge(server, user["email"])
+    code = pyotp.TOTP(secret).now()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: verify_raw(server, auth_id, code), range(6)))
+    assert sorted(a.status_code for a in answers) == [200] + [401] * 5
+    assert {a.json()["errorCode"] for a in answers if a.status_code == 401} == {"mfa_expired"}
