@@ -1,0 +1,117 @@
+"""The completion history: a user's checked items, newest completion first.
+
+An item counts as completed while it is closed as done (``status`` 1 or 2) with a completion
+time, the rule the V2 statistics (core/statistics.py) count by too; ``status`` 0 is open and
+-1 ("won't do") is not a completion. Items that were checked but not moved to history count
+as well: completing without ``force_history`` is still completing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
+
+from taskhaven.core import projects
+from taskhaven.core.errors import InvalidArgument
+from taskhaven.store.schema import items, notes
+
+LIST_DEFAULT = 30
+LIST_MAX = 50
+
+DONE = (1, 2)
+
+
+def _completed(user_id: int) -> list[ColumnElement[bool]]:
+    return [
+        items.c.user_id == user_id,
+        items.c.is_deleted.is_(False),
+        items.c.status.in_(DONE),
+        items.c.completed_at.is_not(None),
+    ]
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite keeps datetimes without their offset: compare in UTC on both databases.
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def history(
+    conn: Connection,
+    user_id: int,
+    *,
+    project_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> list[RowMapping]:
+    """Completed items, newest completion first, ``limit`` (at most 50) after ``offset``."""
+    limit = LIST_DEFAULT if limit is None else limit
+    offset = 0 if offset is None else offset
+    if limit < 1:
+        raise InvalidArgument("limit", "Invalid argument value: limit (at least 1)")
+    if offset < 0:
+        raise InvalidArgument("offset", "Invalid argument value: offset (not negative)")
+    where = _completed(user_id)
+    if project_id is not None:
+        projects.get(conn, user_id, project_id)
+        where.append(items.c.project_id == project_id)
+    if since is not None:
+        where.append(items.c.completed_at >= _utc(since))
+    if until is not None:
+        where.append(items.c.completed_at <= _utc(until))
+    query = (
+        select(items)
+        .where(*where)
+        .order_by(items.c.completed_at.desc(), items.c.id.desc())
+        .limit(min(limit, LIST_MAX))
+        .offset(offset)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def in_project(conn: Connection, user_id: int, project_id: int) -> list[RowMapping]:
+    """Every completed item of one live project, newest completion first."""
+    projects.get(conn, user_id, project_id)
+    query = (
+        select(items)
+        .where(*_completed(user_id), items.c.project_id == project_id)
+        .order_by(items.c.completed_at.desc(), items.c.id.desc())
+    )
+    return list(conn.execute(query).mappings())
+
+
+def moments(conn: Connection, user_id: int) -> list[tuple[datetime, int]]:
+    """(completion moment in UTC, project id) of every completion still on record.
+
+    Wider than ``history``: a recurring item stays open after an occurrence is completed and
+    keeps that moment in ``completed_at``; the same rule counts ``completed_today`` (core/users).
+    """
+    rows = conn.execute(
+        select(items.c.completed_at, items.c.project_id).where(
+            items.c.user_id == user_id,
+            items.c.is_deleted.is_(False),
+            items.c.status != -1,
+            items.c.completed_at.is_not(None),
+        )
+    ).all()
+    return [(_utc(moment), project_id) for moment, project_id in rows]
+
+
+def note_counts(conn: Connection, user_id: int, item_ids: Iterable[int]) -> dict[int, int]:
+    """How many live notes each item has, in one query."""
+    wanted = list(item_ids)
+    if not wanted:
+        return {}
+    query = (
+        select(notes.c.item_id, func.count())
+        .where(
+            notes.c.user_id == user_id,
+            notes.c.item_id.in_(wanted),
+            notes.c.is_deleted.is_(False),
+        )
+        .group_by(notes.c.item_id)
+    )
+    return {item_id: int(n) for item_id, n in conn.execute(query)}
