@@ -1,0 +1,376 @@
+"""core.items: the rules both protocols share, checked without HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import RowMapping
+
+from taskhaven.core import dates, items, projects, users
+from taskhaven.core.backend import Backend, Unit
+from taskhaven.core.errors import DomainError, InvalidArgument, InvalidDateArgument, NotFound
+from taskhaven.core.ids import new_oid
+from tests.conftest import PASSWORD, new_email
+from tests.servers import RunningServer
+
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+ZONES = ["UTC", "Europe/Athens", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati"]
+
+
+@pytest.fixture
+def backend(server: RunningServer) -> Backend:
+    return server.backend
+
+
+@pytest.fixture
+def user_id(backend: Backend) -> int:
+    row, _token = users.register(backend, email=new_email(), password=PASSWORD)
+    return int(row["id"])
+
+
+@pytest.fixture
+def write(backend: Backend, user_id: int) -> Callable[[], Any]:
+    """A write unit for the test user: ``with write() as unit: ...``."""
+
+    def make() -> Any:
+        return backend.write(user_id)
+
+    return make
+
+
+def fetch(backend: Backend, user_id: int, item_id: int) -> RowMapping:
+    with backend.read() as conn:
+        return items.get(conn, user_id, item_id, live=False)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def set_zone(write: Callable[[], Any], zone: str) -> None:
+    with write() as unit:
+        users.update_user(unit, {"timezone": zone})
+
+
+# --------------------------------------------------------------------------------------------
+# Change stamps
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_write_stamps_the_row(backend: Backend, user_id: int, write: Any) -> None:
+    with write() as unit:
+        item_id = items.add(unit, content="stamped")["id"]
+        other = projects.add(unit, name="Other")["id"]
+    steps: list[Callable[[Unit], None]] = [
+        lambda u: items.update_item(u, item_id, {"priority": 3}),
+        lambda u: items.set_order_indent(u, item_id, 5, 2),
+        lambda u: items.set_day_order(u, item_id, 4),
+        lambda u: items.complete(u, item_id, force_history=False),
+        lambda u: items.uncomplete(u, item_id),
+        lambda u: items.move(u, item_id, other),
+        lambda u: items.set_status(u, item_id, items.WONT_DO),
+        lambda u: items.set_status(u, item_id, 0),
+        lambda u: items.close(u, item_id),
+        lambda u: items.delete(u, item_id),
+    ]
+    seen = fetch(backend, user_id, item_id)["seq"]
+    for step in steps:
+        with write() as unit:
+            step(unit)
+        row = fetch(backend, user_id, item_id)
+        assert row["seq"] > seen, step
+        seen = row["seq"]
+    assert row["is_deleted"]
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and recurrence agree across protocols
+# --------------------------------------------------------------------------------------------
+
+FREQS = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
+DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+@st.composite
+def expressible_rrules(draw: st.DrawFn) -> str:
+    """RRULEs a date string can say, in the canonical form core.dates writes."""
+    if draw(st.booleans()):
+        freq = draw(st.sampled_from(FREQS))
+        return f"RRULE:FREQ={freq};INTERVAL={draw(st.integers(1, 30))}"
+    chosen = draw(st.sets(st.sampled_from(DAYS), min_size=1))
+    byday = ",".join(day for day in DAYS if day in chosen)
+    return f"RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY={byday}"
+
+
+@SETTINGS
+@given(rrule=expressible_rrules(), hour=st.integers(0, 23))
+def test_a_repeat_flag_gets_a_date_string_saying_the_same(
+    backend: Backend, user_id: int, write: Any, rrule: str, hour: int
+) -> None:
+    due = datetime.combine(datetime.now(UTC).date() + timedelta(days=3), time(hour), UTC)
+    with write() as unit:
+        row = items.add(unit, content="v2 task", due_at=due, repeat_flag=rrule)
+    assert row["repeat_flag"] == rrule
+    assert dates.is_recurring(row["date_string"])
+    assert dates.date_string_to_rrule(row["date_string"]) == rrule
+    assert utc(row["due_at"]) == due and not row["all_day"]
+
+
+@SETTINGS
+@given(
+    text=st.sampled_from(
+        ["every day", "every 3 days", "every week", "every monday, friday", "every 15th"]
+    ),
+    clock=st.sampled_from(["", " @ 10", " at 7:30pm"]),
+)
+def test_a_recurring_date_string_sets_the_repeat_flag(
+    backend: Backend, user_id: int, write: Any, text: str, clock: str
+) -> None:
+    with write() as unit:
+        row = items.add(unit, content="v6 task", date_string=text + clock)
+    assert row["date_string"] == text + clock
+    assert row["repeat_flag"] == dates.date_string_to_rrule(text)
+    assert row["repeat_flag"] and row["repeat_flag"].startswith("RRULE:")
+    with write() as unit:
+        row = items.update_item(unit, row["id"], {"date_string": "tomorrow"})
+    assert row["repeat_flag"] is None and not items.is_recurring(row)
+
+
+@SETTINGS
+@given(
+    zone=st.sampled_from(ZONES),
+    day=st.dates(min_value=datetime(2000, 1, 1).date(), max_value=datetime(2090, 12, 31).date()),
+    clock=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    all_day=st.booleans(),
+)
+def test_a_bare_due_moment_gets_a_label_that_parses_back_to_it(
+    backend: Backend,
+    user_id: int,
+    write: Any,
+    zone: str,
+    day: Any,
+    clock: time,
+    all_day: bool,
+) -> None:
+    set_zone(write, zone)
+    tz = ZoneInfo(zone)
+    local = datetime.combine(day, time(23, 59, 59) if all_day else clock, tz)
+    due = local.astimezone(UTC)
+    with write() as unit:
+        row = items.add(unit, content="labelled", due_at=due)
+        parsed = items.parse_date_string(unit, row["date_string"])
+    assert utc(row["due_at"]) == due and bool(row["all_day"]) == all_day
+    assert parsed is not None and not parsed.recurring
+    # Wall-clock times skipped by a DST change have no single reading; the rest round-trip.
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == local.replace(tzinfo=None):
+        assert parsed.moment == due and parsed.all_day == all_day
+
+
+@SETTINGS
+@given(text=st.text(max_size=40))
+def test_any_date_string_is_understood_or_refused_cleanly(
+    backend: Backend, user_id: int, write: Any, text: str
+) -> None:
+    try:
+        with write() as unit:
+            row = items.add(unit, content="fuzz", date_string=text)
+    except (InvalidDateArgument, InvalidArgument):
+        return
+    if row["due_at"] is None:
+        assert row["date_string"] is None
+    else:
+        assert row["date_string"] == text
+
+
+def test_explicit_due_at_wins_and_the_string_stays_the_label(write: Any) -> None:
+    due = datetime(2031, 5, 6, 7, 8, tzinfo=UTC)
+    with write() as unit:
+        row = items.add(unit, content="x", date_string="every day @ 10", due_at=due)
+    assert utc(row["due_at"]) == due and row["date_string"] == "every day @ 10"
+    assert row["repeat_flag"] == "RRULE:FREQ=DAILY;INTERVAL=1"
+
+
+def test_naive_datetimes_are_refused(write: Any) -> None:
+    with pytest.raises(InvalidArgument), write() as unit:
+        items.add(unit, content="x", due_at=datetime(2031, 1, 1, 10, 0))
+
+
+def test_close_with_only_a_repeat_flag_catches_up_to_now(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    overdue = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10, hours=1)
+    with write() as unit:
+        # An RRULE no date string can say (BYHOUR), as a V2 client may send it.
+        rule = "RRULE:FREQ=DAILY;INTERVAL=1;BYHOUR=8"
+        row = items.add(unit, content="v2 daily", due_at=overdue, repeat_flag=rule)
+        assert not dates.is_recurring(row["date_string"])  # the label is just the date
+        items.close(unit, row["id"])
+    row = fetch(backend, user_id, row["id"])
+    due = utc(row["due_at"])
+    assert due is not None and datetime.now(UTC) < due <= datetime.now(UTC) + timedelta(days=1)
+    assert row["status"] == items.OPEN and row["completed_at"] is not None
+
+
+def test_closing_a_non_recurring_item_through_update_date_complete_is_refused(
+    write: Any,
+) -> None:
+    with write() as unit:
+        row = items.add(unit, content="once", date_string="tomorrow")
+    with pytest.raises(InvalidArgument), write() as unit:
+        items.update_date_complete(
+            unit, row["id"], new_date=None, date_string=None, is_forward=True
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Status (the V2 path) and counters
+# --------------------------------------------------------------------------------------------
+
+
+def test_set_status_paths_and_counters(backend: Backend, user_id: int, write: Any) -> None:
+    when = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with write() as unit:
+        item_id = items.add(unit, content="status")["id"]
+        items.set_status(unit, item_id, 2, completed_at=when)
+    row = fetch(backend, user_id, item_id)
+    assert (row["status"], row["in_history"], utc(row["completed_at"])) == (2, True, when)
+    assert row["completed_by"] == user_id
+
+    with write() as unit:
+        items.set_status(unit, item_id, 1)  # closed stays closed: counted once
+        items.set_status(unit, item_id, 0)
+    row = fetch(backend, user_id, item_id)
+    assert (row["status"], row["in_history"], row["completed_at"]) == (0, False, None)
+
+    with write() as unit:
+        items.set_status(unit, item_id, items.WONT_DO)
+        user = users.get(unit.conn, user_id)
+    row = fetch(backend, user_id, item_id)
+    assert row["status"] == -1 and row["in_history"] and row["completed_at"] is not None
+    assert user["completed_count"] == 1  # "won't do" is not a completion
+
+    for bad in (3, -2, True, "2", None):
+        with pytest.raises(InvalidArgument), write() as unit:
+            items.set_status(unit, item_id, bad)  # type: ignore[arg-type]
+
+
+def test_completed_count_never_goes_negative(backend: Backend, user_id: int, write: Any) -> None:
+    with write() as unit:
+        row = items.add(unit, content="undo", date_string="every day")
+        items.update_date_complete(
+            unit, row["id"], new_date=None, date_string=None, is_forward=False
+        )
+        assert users.get(unit.conn, user_id)["completed_count"] == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Validation, ids, trees
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"priority": 0}, InvalidArgument),
+        ({"priority": 5}, InvalidArgument),
+        ({"indent": 5}, InvalidArgument),
+        ({"progress": 101}, InvalidArgument),
+        ({"kind": "TODO"}, InvalidArgument),
+        ({"time_zone": "Mars/Olympus"}, InvalidArgument),
+        ({"labels": [10**12]}, NotFound),
+        ({"labels": "1"}, InvalidArgument),
+        ({"checklist": [1]}, InvalidArgument),
+        ({"responsible_uid": 10**12}, NotFound),
+        ({"parent_id": 10**12}, NotFound),
+        ({"date_lang": "xx"}, InvalidArgument),
+        ({"date_string": "the 32nd of never"}, InvalidDateArgument),
+        ({"repeat_flag": "R" * 600}, InvalidArgument),
+    ],
+)
+def test_bad_values_are_domain_errors(
+    write: Any, fields: dict[str, Any], error: type[DomainError]
+) -> None:
+    with pytest.raises(error), write() as unit:
+        items.add(unit, content="x", **fields)
+
+
+def test_unknown_field_names_are_a_programming_error(write: Any) -> None:
+    with pytest.raises(TypeError), write() as unit:
+        items.add(unit, content="x", checked=1)
+
+
+def test_client_chosen_string_ids(backend: Backend, user_id: int, write: Any) -> None:
+    oid = new_oid()
+    with write() as unit:
+        row = items.add(unit, content="mine", oid=oid)
+    assert row["oid"] == oid
+    with backend.read() as conn:
+        assert items.by_oid(conn, user_id, oid)["id"] == row["id"]
+    for bad in (oid, "not-an-object-id"):
+        with pytest.raises(InvalidArgument), write() as unit:
+            items.add(unit, content="clash", oid=bad)
+
+
+def test_parent_links_stay_a_tree_within_one_project(write: Any) -> None:
+    with write() as unit:
+        top = items.add(unit, content="top")["id"]
+        child = items.add(unit, content="child", parent_id=top)["id"]
+        grandchild = items.add(unit, content="grandchild", parent_id=child)["id"]
+        elsewhere = projects.add(unit, name="Elsewhere")["id"]
+        stranger = items.add(unit, content="stranger", project_id=elsewhere)["id"]
+    with pytest.raises(InvalidArgument), write() as unit:
+        items.update_item(unit, top, {"parent_id": grandchild})
+    with pytest.raises(InvalidArgument), write() as unit:
+        items.update_item(unit, stranger, {"parent_id": top})
+
+
+def test_delete_follows_parent_links_and_is_idempotent(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    with write() as unit:
+        top = items.add(unit, content="top")["id"]
+        child = items.add(unit, content="child", parent_id=top)["id"]
+        items.delete(unit, top)
+        items.delete(unit, child)  # already gone with its parent: fine
+    assert fetch(backend, user_id, child)["is_deleted"]
+    with pytest.raises(NotFound), write() as unit:
+        items.update_item(unit, child, {"content": "back?"})
+
+
+def test_another_users_items_do_not_exist(backend: Backend, write: Any) -> None:
+    other_id = users.register(backend, email=new_email(), password=PASSWORD)[0]["id"]
+    with backend.write(other_id) as unit:
+        theirs = items.add(unit, content="private")["id"]
+    for action in (
+        lambda u: items.update_item(u, theirs, {"content": "x"}),
+        lambda u: items.delete(u, theirs),
+        lambda u: items.close(u, theirs),
+        lambda u: items.set_day_order(u, theirs, 1),
+    ):
+        with pytest.raises(NotFound), write() as unit:
+            action(unit)
+
+
+def test_day_orders_timestamp_only_moves_forward(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    with write() as unit:
+        item_id = items.add(unit, content="today")["id"]
+    stamps = []
+    for order in range(5):
+        with write() as unit:
+            items.set_day_order(unit, item_id, order)
+            stamps.append(float(users.get(unit.conn, user_id)["day_orders_ts"]))
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
