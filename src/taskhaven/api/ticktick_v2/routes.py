@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from taskhaven.api.ticktick_v2 import user
+from taskhaven.api.ticktick_v2 import batch, check, closed, tags, user
 
 PREFIX = "/api/v2"
 
@@ -12,4 +12,8 @@ PREFIX = "/api/v2"
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
     found += user.routes(PREFIX)
+    found += check.routes(PREFIX)
+    found += closed.routes(PREFIX)
+    found += batch.routes(PREFIX)
+    found += tags.routes(PREFIX)
     return found
