@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
-from taskhaven.core import projects, rows
+# core.items imports this module too; only items.get is used, at call time.
+from taskhaven.core import items, projects, rows
 from taskhaven.core.backend import Unit
-from taskhaven.core.errors import InvalidArgument, MissingArgument, NotFound
-from taskhaven.store.schema import items, notes
+from taskhaven.core.errors import InvalidArgument, MissingArgument
+from taskhaven.store.schema import notes
 
 MAX_CONTENT = 100_000
 MAX_ATTACHMENT_KEYS = 50
@@ -27,18 +28,6 @@ def get(conn: Connection, user_id: int, note_id: int, *, live: bool = True) -> R
 
 def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
     return rows.owned_by_oid(conn, notes, user_id, oid, "note", live=live)
-
-
-def _item(conn: Connection, user_id: int, item_id: int) -> RowMapping:
-    """A live item of the user (kept local until core.items offers the same lookup)."""
-    row = (
-        conn.execute(select(items).where(items.c.id == item_id, items.c.user_id == user_id))
-        .mappings()
-        .first()
-    )
-    if row is None or row["is_deleted"]:
-        raise NotFound("item")
-    return row
 
 
 def _check_content(value: Any, *, has_file: bool) -> str:
@@ -102,7 +91,7 @@ def add(
     attachment = _check_attachment(file_attachment)
     text = _check_content(content, has_file=attachment is not None)
     if item_id is not None:
-        item = _item(unit.conn, unit.user_id, item_id)
+        item = items.get(unit.conn, unit.user_id, item_id)
         project_id = item["project_id"]
         archived = bool(item["is_archived"])
     elif project_id is not None:

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
-from taskhaven.core import rows, users
+from taskhaven.core import items, rows, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.dates import InvalidDate, parse_date_string
-from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, MissingArgument, NotFound
-from taskhaven.store.schema import items, reminders
+from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, MissingArgument
+from taskhaven.store.schema import reminders
 
 TYPES = ("relative", "absolute", "location")
 SERVICES = ("email", "mobile", "push")
@@ -141,18 +141,6 @@ def _check_moment(value: Any) -> datetime:
     # Reminders fire on the minute; seconds would only make clients disagree.
     moment: datetime = value.astimezone(UTC)
     return moment.replace(second=0, microsecond=0)
-
-
-def _item(conn: Connection, user_id: int, item_id: int) -> RowMapping:
-    """A live item of the user (kept local until core.items offers the same lookup)."""
-    row = (
-        conn.execute(select(items).where(items.c.id == item_id, items.c.user_id == user_id))
-        .mappings()
-        .first()
-    )
-    if row is None or row["is_deleted"]:
-        raise NotFound("item")
-    return row
 
 
 def _infer_type(fields: Mapping[str, Any]) -> str | None:
@@ -315,7 +303,7 @@ def add(
         "loc_trigger": loc_trigger,
         "radius": radius,
     }
-    item = _item(unit.conn, unit.user_id, item_id)
+    item = items.get(unit.conn, unit.user_id, item_id)
     values = _values(unit, item, fields, type)
     row_id = unit.conn.execute(
         insert(reminders)
@@ -349,7 +337,7 @@ def update_reminder(unit: Unit, reminder_id: int, changes: Mapping[str, Any]) ->
         fields["due_at"] = None
     fields.update({k: v for k, v in changed.items() if k not in ("type", "item_id")})
     item_id = changed.get("item_id") or row["item_id"]
-    item = _item(unit.conn, unit.user_id, item_id)
+    item = items.get(unit.conn, unit.user_id, item_id)
     check_due = (
         kind != row["type"] or "item_id" in changed or any(k in changed for k in RELATIVE_FIELDS)
     )
