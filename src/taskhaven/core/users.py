@@ -21,7 +21,7 @@ from taskhaven.core.errors import (
     NotFound,
 )
 from taskhaven.core.ids import inbox_oid
-from taskhaven.store.schema import items, projects, users
+from taskhaven.store.schema import items, projects, sessions, users
 
 # Preferences every user has; ``prefs`` stores only what differs from these.
 DEFAULT_PREFS: dict[str, Any] = {
@@ -273,6 +273,8 @@ def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
         elif key == "password":
             _check_password(value)
             changes["password_hash"] = security.hash_password(value)
+            # A new password ends every web session; the Sync API token stays valid.
+            end_sessions(unit.conn, unit.user_id)
         elif key == "timezone":
             if not isinstance(value, str):
                 raise InvalidArgument("timezone")
@@ -368,6 +370,7 @@ def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
         row = get(unit.conn, user_id)
         if not security.verify_password(row["password_hash"], current_password):
             raise Forbidden("Wrong password")
+        end_sessions(unit.conn, user_id)
         gone = f"deleted-{row['id']}-{security.new_session_token()[:12]}"
         unit.conn.execute(
             update(users)
@@ -381,6 +384,14 @@ def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
                 seq=unit.stamp(),
             )
         )
+
+
+def end_sessions(conn: Connection, user_id: int) -> None:
+    conn.execute(
+        update(sessions)
+        .where(sessions.c.user_id == user_id, sessions.c.revoked.is_(False))
+        .values(revoked=True)
+    )
 
 
 def count(conn: Connection) -> int:
