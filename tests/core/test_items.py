@@ -374,3 +374,75 @@ def test_day_orders_timestamp_only_moves_forward(
             items.set_day_order(unit, item_id, order)
             stamps.append(float(users.get(unit.conn, user_id)["day_orders_ts"]))
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+
+
+# --------------------------------------------------------------------------------------------
+# Parent links and the Sync API's flat tree describe the same tree
+# --------------------------------------------------------------------------------------------
+
+
+def parents(backend: Backend, user_id: int, *ids: int) -> list[int | None]:
+    return [fetch(backend, user_id, item_id)["parent_id"] for item_id in ids]
+
+
+def test_indents_from_the_sync_api_set_parent_links(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    with write() as unit:
+        project = projects.add(unit, name="Tree")["id"]
+        a, b, c, d = (
+            items.add(unit, content=name, project_id=project, item_order=n, indent=indent)["id"]
+            for n, (name, indent) in enumerate([("a", 1), ("b", 2), ("c", 3), ("d", 1)], 1)
+        )
+    assert parents(backend, user_id, a, b, c, d) == [None, a, b, None]
+    with write() as unit:
+        items.set_order_indent(unit, b, 2, 1)  # b out-dented: c follows it, a is childless
+    assert parents(backend, user_id, a, b, c, d) == [None, None, b, None]
+    with write() as unit:
+        # d slides in above c (ties in item_order go by id, as every reader orders them).
+        items.update_item(unit, d, {"item_order": 2, "indent": 2})
+    assert parents(backend, user_id, b, d, c) == [None, b, d]
+
+
+def test_a_parent_link_places_the_item_in_the_flat_tree(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    with write() as unit:
+        project = projects.add(unit, name="Tree")["id"]
+        top = items.add(unit, content="top", project_id=project)["id"]
+        after = items.add(unit, content="after", project_id=project)["id"]
+        child = items.add(unit, content="child", project_id=project, parent_id=top)
+    top_row, after_row = fetch(backend, user_id, top), fetch(backend, user_id, after)
+    assert child["indent"] == 2
+    assert top_row["item_order"] < child["item_order"] < after_row["item_order"]
+    with write() as unit:
+        items.update_item(unit, child["id"], {"parent_id": None})
+    row = fetch(backend, user_id, child["id"])
+    assert row["parent_id"] is None and row["indent"] == 1
+
+
+def test_uncomplete_keeps_or_restores_a_sub_items_place(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    with write() as unit:
+        project = projects.add(unit, name="Tree")["id"]
+        top = items.add(unit, content="top", project_id=project)["id"]
+        sub = items.add(unit, content="sub", project_id=project, parent_id=top)["id"]
+        items.add(unit, content="last", project_id=project)
+    place = fetch(backend, user_id, sub)["item_order"]
+    with write() as unit:
+        items.close(unit, sub)  # a sub-item: checked, stays in the list
+        items.uncomplete(unit, sub)
+    row = fetch(backend, user_id, sub)
+    assert (row["status"], row["item_order"], row["parent_id"]) == (0, place, top)
+
+    with write() as unit:
+        items.complete(unit, sub, force_history=True)
+        items.uncomplete(unit, sub)  # back from history: under its parent again
+    row = fetch(backend, user_id, sub)
+    assert (row["status"], row["in_history"], row["parent_id"], row["indent"]) == (
+        0,
+        False,
+        top,
+        2,
+    )

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
-from taskhaven.core import dates, notes, projects, users
+from taskhaven.core import dates, hierarchy, notes, projects, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
@@ -589,6 +589,7 @@ def add(
         )
     if values.get("item_order") is None:
         values["item_order"] = _next_order(conn, unit.user_id, project["id"])
+    parent_id = values.pop("parent_id", None)
     if oid is not None:
         _check_free_oid(conn, oid)
     row_id = conn.execute(
@@ -605,6 +606,10 @@ def add(
         )
         .returning(items.c.id)
     ).scalar_one()
+    if parent_id is not None:
+        hierarchy.set_parent(unit, row_id, parent_id)
+    elif values.get("indent", 1) > 1 or "item_order" in fields:
+        parents_from_indents(unit, project["id"])
     if values.get("day_order", -1) != -1:
         touch_day_orders(unit)
     return get(conn, unit.user_id, row_id)
@@ -643,11 +648,51 @@ def update_item(unit: Unit, item_id: int, changes: Mapping[str, Any]) -> RowMapp
         values.update(_completion(unit, row, changes["status"], changes.get("completed_at")))
     elif changes.get("completed_at") is not None and row["status"] != OPEN:
         values["completed_at"] = _moment(changes["completed_at"], "completed_at")
+    reparent = "parent_id" in values and values["parent_id"] != row["parent_id"]
+    parent_id = values.pop("parent_id", None)
     if values:
         _touch(unit, item_id, values)
         if "day_order" in values and values["day_order"] != row["day_order"]:
             touch_day_orders(unit)
+    if reparent:
+        # The parent link decides the place in the list (core/hierarchy.py).
+        if parent_id is None:
+            hierarchy.unset_parent(unit, item_id)
+        else:
+            hierarchy.set_parent(unit, item_id, parent_id)
+    elif "indent" in values or "item_order" in values:
+        parents_from_indents(unit, row["project_id"])
     return get(unit.conn, unit.user_id, item_id)
+
+
+def parents_from_indents(unit: Unit, project_id: int) -> None:
+    """After a Sync API client reorders or re-indents, the flat tree decides ``parent_id``:
+    an item's parent is the nearest item above it with a smaller indent.
+
+    The reverse of core/hierarchy.py, so that V2 readers see the sub-tasks a v6 client
+    made. Items in history are not in the list; a link to such a parent is kept.
+    """
+    rows = unit.conn.execute(
+        select(items.c.id, items.c.indent, items.c.parent_id)
+        .where(
+            items.c.user_id == unit.user_id,
+            items.c.project_id == project_id,
+            items.c.is_deleted.is_(False),
+            items.c.in_history.is_(False),
+        )
+        .order_by(items.c.item_order, items.c.id)
+    ).all()
+    listed = {row_id for row_id, _indent, _parent in rows}
+    above: list[tuple[int, int]] = []  # (indent, id) of the open ancestors
+    for row_id, indent, parent in rows:
+        while above and above[-1][0] >= indent:
+            above.pop()
+        wanted = above[-1][1] if above else None
+        if parent is not None and parent not in listed:
+            wanted = parent
+        if wanted != parent:
+            _touch(unit, row_id, {"parent_id": wanted})
+        above.append((indent, row_id))
 
 
 def _subtree(conn: Connection, user_id: int, row: Row) -> list[int]:
@@ -774,7 +819,8 @@ def uncomplete(
     to_end: bool = True,
 ) -> None:
     """Reopen the item. ``restore`` = (in_history, checked, item_order, indent) wins when
-    given; otherwise ``to_end`` gives a closed item a fresh place at the end of its project."""
+    given; otherwise ``to_end`` gives an item coming back from history a fresh place (a
+    checked sub-item that never left the list keeps its place)."""
     row = get(unit.conn, unit.user_id, item_id)
     values = _completion(unit, row, OPEN)
     if restore is not None:
@@ -786,9 +832,43 @@ def uncomplete(
             values.update(_completion(unit, row, row["status"] or COMPLETED))
         # An open item is never in history (a full sync would hide it).
         values["in_history"] = _bool(in_history, "in_history") and checked
-    elif to_end and (row["status"] != OPEN or row["in_history"]):
-        values["item_order"] = _next_order(unit.conn, unit.user_id, row["project_id"])
+    elif to_end and row["in_history"]:
+        # Back from history: under its parent when that is still in the list, else at
+        # the end of the project, top-level.
+        parent = _listed_parent(unit.conn, unit.user_id, row)
+        if parent is None:
+            values.update(
+                item_order=_next_order(unit.conn, unit.user_id, row["project_id"]),
+                indent=1,
+                parent_id=None,
+            )
+        _touch(unit, item_id, values)
+        if parent is not None:
+            hierarchy.set_parent(unit, item_id, parent)
+        return
     _touch(unit, item_id, values)
+    if restore is not None:
+        parents_from_indents(unit, row["project_id"])
+
+
+def _listed_parent(conn: Connection, user_id: int, row: Row) -> int | None:
+    """The item's parent if it is live, open and in the same project."""
+    if row["parent_id"] is None:
+        return None
+    parent = (
+        conn.execute(
+            select(items.c.id).where(
+                items.c.user_id == user_id,
+                items.c.id == row["parent_id"],
+                items.c.project_id == row["project_id"],
+                items.c.is_deleted.is_(False),
+                items.c.in_history.is_(False),
+            )
+        )
+        .scalars()
+        .first()
+    )
+    return None if parent is None else int(parent)
 
 
 def close(unit: Unit, item_id: int) -> None:
@@ -868,9 +948,10 @@ def _reschedule(
 
 
 def set_order_indent(unit: Unit, item_id: int, item_order: Any, indent: Any) -> None:
-    get(unit.conn, unit.user_id, item_id)
+    row = get(unit.conn, unit.user_id, item_id)
     order, depth = projects.check_order(item_order), projects.check_indent(indent)
     _touch(unit, item_id, {"item_order": order, "indent": depth})
+    parents_from_indents(unit, row["project_id"])
 
 
 def set_day_order(unit: Unit, item_id: int, day_order: Any) -> None:
