@@ -132,6 +132,19 @@ def test_label_names_are_unique_ignoring_case(
     assert commit_one(api) == "ok"
 
 
+def test_duplicate_label_named_like_mail_is_not_an_email_error(
+    server: RunningServer, account: dict[str, Any]
+) -> None:
+    # Regression: a Conflict whose message contained "mail" was mapped to code 32.
+    commands = [
+        {"type": "label_add", "temp_id": str(uuid.uuid1()), "args": {"name": "Email"}},
+        {"type": "label_add", "temp_id": str(uuid.uuid1()), "args": {"name": "email"}},
+    ]
+    body = raw_commands(server, account["token"], commands)
+    assert status_of(body, 0, commands) == "ok"
+    assert status_of(body, 1, commands)["error_code"] == 16
+
+
 def test_label_on_item_goes_away_with_label_delete(
     server: RunningServer, account: dict[str, Any]
 ) -> None:

@@ -59,7 +59,7 @@ def _check_unique(conn: Connection, user_id: int, name: str, own_id: int | None)
     # they commit (store/counter.py), so the check and the write cannot interleave.
     found = by_name(conn, user_id, name)
     if found is not None and found["id"] != own_id:
-        raise Conflict(f"Label already exists: {found['name']}")
+        raise Conflict(f"Label already exists: {found['name']}", argument="name")
 
 
 def _check_parent(value: Any) -> str | None:

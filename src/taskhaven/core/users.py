@@ -145,7 +145,7 @@ def register(
     with backend.write(0) as unit:
         exists = unit.conn.execute(select(users.c.id).where(users.c.email == email)).first()
         if exists:
-            raise Conflict("Email already registered")
+            raise Conflict("Email already registered", argument="email")
         seq = unit.stamp()
         user_id = unit.conn.execute(
             insert(users)
@@ -262,7 +262,7 @@ def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
                 select(users.c.id).where(users.c.email == email, users.c.id != unit.user_id)
             ).first()
             if taken:
-                raise Conflict("Email already registered")
+                raise Conflict("Email already registered", argument="email")
             changes["email"] = email
         elif key == "full_name":
             if not isinstance(value, str) or not value.strip() or "\x00" in value:

@@ -55,7 +55,8 @@ def map_error(exc: DomainError) -> tuple[int, dict[str, Any]]:
     if isinstance(exc, Forbidden):
         return 403, error_object(28, exc.message or "Forbidden")
     if isinstance(exc, Conflict):
-        code = 32 if "mail" in exc.message else 16
+        # Only a taken e-mail address is 32; a label name that merely contains "mail" is not.
+        code = 32 if exc.argument == "email" else 16
         return 400, error_object(code, exc.message)
     if isinstance(exc, AuthenticationFailed):
         if exc.message == "Login error":
