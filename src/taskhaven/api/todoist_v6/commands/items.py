@@ -52,8 +52,11 @@ def _fields(ctx: Ctx, args: Args) -> dict[str, Any]:
         out["date_string"] = args.get("date_string")  # "" or null clears the due date
     if args.get("date_lang") not in (None, ""):
         out["date_lang"] = args.get("date_lang")
-    if args.get("due_date_utc") not in (None, ""):
-        out["due_at"] = _utc_input(args.get("due_date_utc"), "due_date_utc")
+    # due_date is the deprecated twin of due_date_utc; the newer name wins.
+    for key in ("due_date_utc", "due_date"):
+        if args.get(key) not in (None, ""):
+            out["due_at"] = _utc_input(args.get(key), key)
+            break
     if args.get("labels") is not None:
         value = args.get("labels")
         if not isinstance(value, list):
