@@ -446,3 +446,22 @@ def test_uncomplete_keeps_or_restores_a_sub_items_place(
         top,
         2,
     )
+
+
+def test_completed_today_counts_the_users_local_day(
+    backend: Backend, user_id: int, write: Any
+) -> None:
+    set_zone(write, "Pacific/Kiritimati")  # UTC+14
+    now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)  # 2 Jan, 02:00 local
+    moments = {
+        "yesterday local, today in UTC": datetime(2030, 1, 1, 9, 0, tzinfo=UTC),
+        "today local": datetime(2030, 1, 1, 11, 0, tzinfo=UTC),
+        "today local, won't do": datetime(2030, 1, 1, 11, 30, tzinfo=UTC),
+    }
+    with write() as unit:
+        for name, moment in moments.items():
+            item_id = items.add(unit, content=name)["id"]
+            status = items.WONT_DO if "won't" in name else items.COMPLETED
+            items.set_status(unit, item_id, status, completed_at=moment)
+    with backend.read() as conn:
+        assert users.completed_today(conn, users.get(conn, user_id), now) == 1

@@ -703,10 +703,10 @@ def test_arbitrary_arguments_never_break_the_server(
     assert "Items" in read(server, token, 0, "items", "day_orders", "user")
 
 
-def test_user_completed_today_uses_the_users_day(
+def test_completed_today_is_served_by_sync_and_login(
     server: RunningServer, make_account: Callable[..., dict[str, Any]]
 ) -> None:
-    # Kiritimati is UTC+14: its "today" differs from UTC's for most of the UTC day.
+    # Which local day counts is checked in tests/core/test_items.py, with a fixed "now".
     user = make_account("Pacific/Kiritimati")
     api = client(server, user)
     item = api.items.add("Done", None)
