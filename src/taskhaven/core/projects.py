@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
+from taskhaven.core import rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
@@ -18,11 +19,7 @@ VIEW_MODES = ("list", "kanban", "timeline")
 
 
 def check_name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidArgument("name", "Invalid argument value: name (must not be empty)")
-    if len(name) > MAX_NAME:
-        raise InvalidArgument("name", f"Invalid argument value: name (at most {MAX_NAME})")
-    return name
+    return rows.text(name, "name", max_length=MAX_NAME)
 
 
 def check_indent(indent: Any) -> int:
@@ -32,9 +29,7 @@ def check_indent(indent: Any) -> int:
 
 
 def check_order(value: Any, argument: str = "item_order") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63:
-        raise InvalidArgument(argument)
-    return value
+    return rows.order(value, argument)
 
 
 def get(conn: Connection, user_id: int, project_id: int, *, live: bool = True) -> RowMapping:
@@ -99,7 +94,7 @@ def add(
     """Create a project; ``oid`` is a client-chosen string id (kept when free)."""
     values: dict[str, Any] = {
         "name": check_name(name),
-        "color": color,
+        "color": rows.color(color),
         "indent": check_indent(indent),
         "item_order": (
             _next_order(unit.conn, unit.user_id) if item_order is None else check_order(item_order)
@@ -155,7 +150,7 @@ def update_project(unit: Unit, project_id: int, changes: Mapping[str, Any]) -> R
         if key == "name":
             values["name"] = check_name(value)
         elif key == "color":
-            values["color"] = value
+            values["color"] = rows.color(value)
         elif key == "indent":
             values["indent"] = check_indent(value)
         elif key == "item_order":

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy.exc import DataError, IntegrityError
 
 from taskhaven.api.todoist_v6 import render
 from taskhaven.api.todoist_v6.commands import COMMANDS
@@ -109,6 +110,11 @@ def _run_one(ctx: Ctx, cmd: dict[str, Any]) -> tuple[Any, int | None]:
             result = handler(ctx, Args(ctx, dict(cmd.get("args") or {})))
     except DomainError as exc:
         return map_error(exc)[1], None
+    except (DataError, IntegrityError) as exc:
+        # Safety net: a value the core's checks let through but the database refused.
+        # The savepoint is already rolled back, so the batch goes on.
+        log.warning("command %s refused by the database: %s", cmd["type"], exc.orig)
+        return error_object(16, "Invalid argument value"), None
     if isinstance(result, Created):
         return "ok", result.object_id
     if isinstance(result, dict):
