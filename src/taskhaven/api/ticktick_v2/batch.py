@@ -254,6 +254,12 @@ def _entry_order(given: int | None, previous: Mapping[str, Any] | None, position
     return position
 
 
+def task_etag(unit: Unit, row: Mapping[Any, Any]) -> str:
+    """The etag batch/check shows: a task's reminders are part of it (render.task)."""
+    seqs = snapshot.reminder_seqs(unit.conn, unit.user_id, [row["id"]])
+    return mapping.etag(max(row["seq"], seqs.get(row["id"], 0)))
+
+
 class TaskWriter:
     """Turns V2 task objects into core item calls for one batch."""
 
@@ -438,9 +444,7 @@ class TaskWriter:
                 reminders.delete(self.unit, row["id"])
 
     def etag(self, item_id: int) -> str:
-        row = items.get(self.conn, self.unit.user_id, item_id)
-        seqs = snapshot.reminder_seqs(self.conn, self.unit.user_id, [item_id])
-        return mapping.etag(max(row["seq"], seqs.get(item_id, 0)))
+        return task_etag(self.unit, items.get(self.conn, self.unit.user_id, item_id))
 
     # -- the three operations
 
@@ -539,7 +543,7 @@ def batch_task_parent(backend: Backend, request: Request, body: Any) -> Any:
                     else None
                 ),
                 "childIds": kids if kids or as_parent else None,
-                "etag": mapping.etag(row["seq"]),
+                "etag": task_etag(unit, row),
             }
     return {"id2etag": id2etag, "id2error": out.id2error}
 
