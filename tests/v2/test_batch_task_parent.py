@@ -119,3 +119,16 @@ def test_deleting_a_parent_deletes_its_subtasks(v2: V2) -> None:
     v2.client.post_task_v2({"delete": [{"project_id": v2.inbox, "task_id": a}]})
     tasks = v2.tasks()
     assert a not in tasks and b not in tasks
+
+
+def test_moving_a_subtask_to_another_project_leaves_its_parent(v2: V2) -> None:
+    pid = oid()
+    v2.client.post_project_v2({"add": [{"id": pid, "name": "away"}]})
+    a, b, _ = three_tasks(v2)
+    v2.client.post_task_parent_v2([{"parent_id": a, "project_id": v2.inbox, "task_id": b}])
+    start = v2.check()["checkPoint"]
+    resp = v2.client.post_task_v2({"update": [{"id": b, "project_id": pid}]})
+    assert resp.id2error == {}
+    changed = {t["id"]: t for t in v2.check(start)["syncTaskBean"]["update"]}
+    assert changed[a]["childIds"] == []
+    assert (changed[b]["projectId"], changed[b]["parentId"]) == (pid, None)

@@ -469,6 +469,9 @@ class TaskWriter:
             target = self.project(spec.project_id)
             if target["id"] != row["project_id"]:
                 changes["project_id"] = target["id"]
+                # The parent stays behind; unsetting first stamps it, so incremental
+                # readers learn that its list of sub-tasks changed.
+                hierarchy.unset_parent(self.unit, row["id"])
         items.update_item(self.unit, row["id"], changes)
         if spec.reminders is not None:
             self.set_reminders(row["id"], spec.reminders)
