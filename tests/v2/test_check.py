@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.servers import RunningServer
 from tests.v2.batch_helpers import V2, oid, task, v2_account
@@ -181,3 +184,62 @@ def test_readers_see_only_their_own_account(server: RunningServer) -> None:
     data = mine.check(start)
     assert data["syncTaskBean"]["update"] == [] and data["projectProfiles"] is None
     assert mine.check()["syncTaskBean"]["update"] == []
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "rename", "close", "reopen", "delete", "project", "drop"]),
+        st.integers(0, 5),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rounds=st.lists(OPS, min_size=1, max_size=3))
+def test_merging_incremental_reads_equals_a_full_snapshot(v2: V2, rounds: list[Any]) -> None:
+    """A reader that merges every incremental answer by id holds what a full read holds."""
+    first = v2.check()
+    tasks = {t["id"]: t for t in first["syncTaskBean"]["update"]}
+    profiles = first["projectProfiles"]
+    check_point = first["checkPoint"]
+    task_ids = list(tasks)
+    project_ids = [p["id"] for p in profiles]
+    for ops in rounds:
+        for op, n in ops:
+            pick = task_ids[n % len(task_ids)] if task_ids else None
+            where = project_ids[n % len(project_ids)] if project_ids else v2.inbox
+            if op == "add":
+                task_ids.append(oid())
+                v2.client.post_task_v2({"add": [task(where, f"t{n}", id=task_ids[-1])]})
+            elif op == "project":
+                project_ids.append(oid())
+                v2.client.post_project_v2({"add": [{"id": project_ids[-1], "name": f"p{n}"}]})
+            elif op == "drop" and project_ids:
+                v2.client.post_project_v2({"delete": [project_ids.pop(n % len(project_ids))]})
+            elif pick is not None and op in ("rename", "close", "reopen"):
+                change: dict[str, Any] = {"id": pick, "project_id": v2.inbox}
+                change |= {"rename": {"title": f"r{n}"}, "close": {"status": 2},
+                           "reopen": {"status": 0}}[op]  # fmt: skip
+                v2.client.post_task_v2({"update": [change]})
+            elif pick is not None and op == "delete":
+                v2.client.post_task_v2({"delete": [{"project_id": v2.inbox, "task_id": pick}]})
+        data = v2.check(check_point)
+        assert data["checkPoint"] >= check_point
+        check_point = data["checkPoint"]
+        for changed in data["syncTaskBean"]["update"]:
+            tasks[changed["id"]] = changed
+        for gone in data["syncTaskBean"]["delete"]:
+            tasks.pop(gone["taskId"], None)
+        if data["projectProfiles"] is not None:
+            profiles = data["projectProfiles"]
+        full = v2.check()
+        live_projects = {p["id"] for p in profiles} | {v2.inbox}
+        merged = {
+            i: t for i, t in tasks.items() if t["status"] == 0 and t["projectId"] in live_projects
+        }
+        assert merged == {t["id"]: t for t in full["syncTaskBean"]["update"]}
+        assert profiles == full["projectProfiles"]
