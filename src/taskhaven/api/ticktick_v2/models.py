@@ -93,10 +93,6 @@ class WireModel(BaseModel):
             return {k: (None if v == "" else v) for k, v in data.items()}
         return data
 
-    def given(self, name: str) -> bool:
-        """Whether the client sent a non-null value for ``name``."""
-        return getattr(self, name) is not None
-
 
 # --- projects ---------------------------------------------------------------------------------
 
