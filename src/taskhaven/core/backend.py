@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -32,15 +33,81 @@ class Unit:
     user_id: int
     seqs: counter.SeqDrawer
     now: datetime = field(default_factory=utcnow)
+    # Lookups cached for this unit: key -> (seqs.last when stored, value). See ``cached``.
+    _memo: dict[Hashable, tuple[int | None, Any]] = field(default_factory=dict, repr=False)
+    _savepoints: int = field(default=0, repr=False)
+    _cursor: Any = field(default=None, repr=False)
 
     def stamp(self) -> int:
         return self.seqs.draw()
 
+    def cached(self, key: Hashable) -> Any:
+        """A value stored by ``cache`` while no change has been made since, else None.
+
+        Invariant: every changed row gets a fresh stamp, so while ``seqs.last`` is what it
+        was when the value was read, no row has changed in this unit; and no other writer
+        can change one meanwhile, because the unit holds the change-counter lock until it
+        commits. A savepoint that rolls back drops the whole cache (see ``savepoint``).
+        So cache only what was read after every change so far was written: a stamp drawn
+        for a row not written yet would make the value stale without a later stamp.
+        """
+        entry = self._memo.get(key)
+        if entry is None or entry[0] != self.seqs.last:
+            return None
+        return entry[1]
+
+    def cache(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` (read from the database just now) for ``cached``."""
+        self._memo[key] = (self.seqs.last, value)
+
+    def stamp_keeping(self, *keys: Hashable) -> int:
+        """``stamp`` for a change the caller knows leaves the values cached under ``keys``
+        true (inserting a new row changes no row read before); they stay cached."""
+        kept = [(key, value) for key in keys if (value := self.cached(key)) is not None]
+        seq = self.stamp()
+        for key, value in kept:
+            self.cache(key, value)
+        return seq
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """Run a block so that its failure rolls back only its own changes."""
-        with self.conn.begin_nested():
+        """Run a block so that its failure rolls back only its own changes.
+
+        SAVEPOINT statements go straight to the driver's cursor: through SQLAlchemy
+        (``begin_nested`` or even ``exec_driver_sql``) each pair cost more than the INSERT
+        of a typical command. Every savepoint of a unit goes through here, never through
+        ``begin_nested``, so SQLAlchemy's own savepoint bookkeeping is never mixed in.
+        Names are unique per unit, so savepoints nest (``Ctx.each`` inside a command).
+        """
+        self._savepoints += 1
+        name = f"sp_{self._savepoints}"
+        cursor = self._driver_cursor()
+        cursor.execute(f"SAVEPOINT {name}")
+        try:
             yield
+        except BaseException:
+            # Rows the block changed are back to what they were, possibly without any new
+            # stamp to tell ``cached`` so: forget everything cached.
+            self._memo.clear()
+            # On PostgreSQL this also ends the "transaction aborted" state a failed
+            # statement leaves, so the batch goes on.
+            cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        cursor.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _driver_cursor(self) -> Any:
+        if self._cursor is None:
+            driver = self.conn.connection.dbapi_connection
+            assert driver is not None, "the unit's connection is open"
+            self._cursor = driver.cursor()
+        return self._cursor
+
+    def close(self) -> None:
+        """Release what the unit holds besides the connection (its driver cursor)."""
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
 
 
 class Backend:
@@ -64,10 +131,13 @@ class Backend:
         """A write transaction holding the change-counter lock until it commits."""
         with write_transaction(self.engine) as conn:
             unit = Unit(conn=conn, user_id=user_id, seqs=counter.SeqDrawer(conn))
-            # Lock before any savepoint; see SeqDrawer.lock.
-            unit.seqs.lock()
-            yield unit
-            unit.seqs.flush()
+            try:
+                # Lock before any savepoint; see SeqDrawer.lock.
+                unit.seqs.lock()
+                yield unit
+                unit.seqs.flush()
+            finally:
+                unit.close()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, Insert, RowMapping, func, insert, select, update
 
 from taskhaven.core import dates, hierarchy, notes, projects, users
 from taskhaven.core.backend import Unit
@@ -324,6 +324,8 @@ def _plain_fields(
 
 def _check_names(fields: Iterable[str], extra: Iterable[str] = ()) -> None:
     """Unknown names are a caller's (adapter's) bug, not a user's mistake."""
+    if not fields:
+        return
     unknown = set(fields) - FIELDS - set(extra)
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
@@ -334,8 +336,22 @@ def _check_names(fields: Iterable[str], extra: Iterable[str] = ()) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _user_zone(conn: Connection, user_id: int) -> tuple[ZoneInfo, int]:
-    user = users.get(conn, user_id)
+def _user(unit: Unit) -> RowMapping:
+    """The unit's user, read once per unit while nothing changes (see ``Unit.cached``)."""
+    key = _user_key(unit)
+    user: RowMapping | None = unit.cached(key)
+    if user is None:
+        user = users.get(unit.conn, unit.user_id)
+        unit.cache(key, user)
+    return user
+
+
+def _user_key(unit: Unit) -> tuple[str, int]:
+    return ("users", unit.user_id)
+
+
+def _user_zone(unit: Unit) -> tuple[ZoneInfo, int]:
+    user = _user(unit)
     try:
         zone = ZoneInfo(user["timezone"] or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -343,19 +359,19 @@ def _user_zone(conn: Connection, user_id: int) -> tuple[ZoneInfo, int]:
     return zone, int(users.prefs(user)["next_week"])
 
 
-def _item_zone(conn: Connection, user_id: int, time_zone: str | None) -> ZoneInfo:
+def _item_zone(unit: Unit, time_zone: str | None) -> ZoneInfo:
     """Recurrence steps in the item's own zone when it has one (V2), else the user's."""
     if time_zone:
         try:
             return ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return _user_zone(conn, user_id)[0]
+    return _user_zone(unit)[0]
 
 
 def parse_date_string(unit: Unit, text: str, lang: str = "en") -> dates.Due | None:
     """Free text in the user's zone; ``None`` for text that clears the date."""
-    zone, next_week = _user_zone(unit.conn, unit.user_id)
+    zone, next_week = _user_zone(unit)
     try:
         return dates.parse_date_string(
             text, tz=zone, now=unit.now, lang=lang, next_week_day=next_week
@@ -419,7 +435,7 @@ def _date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> 
     if not _DATE_KEYS & fields.keys():
         return out
     time_zone = fields.get("time_zone", current["time_zone"] if current else None)
-    zone = _item_zone(unit.conn, unit.user_id, time_zone if isinstance(time_zone, str) else None)
+    zone = _item_zone(unit, time_zone if isinstance(time_zone, str) else None)
     moment: datetime | None
     label: str | None
     rrule: str | None
@@ -467,7 +483,7 @@ def _date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> 
 def _next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
     """The due moment after completing one occurrence (strictly after the current one, and
     not in the past: a week-overdue daily item becomes due today, not six days ago)."""
-    zone = _item_zone(unit.conn, unit.user_id, row["time_zone"])
+    zone = _item_zone(unit, row["time_zone"])
     current = _utc(row["due_at"]) or unit.now
     try:
         if dates.is_recurring(date_string):
@@ -502,8 +518,8 @@ def _touch(unit: Unit, item_ids: int | Iterable[int], values: Mapping[str, Any])
     )
 
 
-def _next_order(conn: Connection, user_id: int, project_id: int) -> int:
-    """One past the highest ``item_order`` in the project: "append at the end"."""
+def _top_order(conn: Connection, user_id: int, project_id: int) -> int | None:
+    """The highest ``item_order`` of a live item in the project (None: no such item)."""
     top = conn.execute(
         select(func.max(items.c.item_order)).where(
             items.c.user_id == user_id,
@@ -511,7 +527,30 @@ def _next_order(conn: Connection, user_id: int, project_id: int) -> int:
             items.c.is_deleted.is_(False),
         )
     ).scalar()
-    return min(int(top or 0) + 1, MAX_ID)
+    return None if top is None else int(top)
+
+
+def _after(top: int | None) -> int:
+    return min((top or 0) + 1, MAX_ID)
+
+
+def _next_order(conn: Connection, user_id: int, project_id: int) -> int:
+    """One past the highest ``item_order`` in the project: "append at the end"."""
+    return _after(_top_order(conn, user_id, project_id))
+
+
+def _top_order_key(project_id: int) -> tuple[str, int]:
+    return ("items.top_order", project_id)
+
+
+def _cached_top_order(unit: Unit, project_id: int) -> int | None:
+    """``_top_order`` through the unit's cache (kept as a 1-tuple: None is a value here)."""
+    key = _top_order_key(project_id)
+    top: tuple[int | None] | None = unit.cached(key)
+    if top is None:
+        top = (_top_order(unit.conn, unit.user_id, project_id),)
+        unit.cache(key, top)
+    return top[0]
 
 
 def touch_day_orders(unit: Unit) -> None:
@@ -569,12 +608,38 @@ def add(
 
     ``oid`` is a client-chosen string id, kept when well formed and free.
     """
+    row_id, row = _add(unit, content, project_id, oid, fields, _INSERT)
+    if row is None:
+        return get(unit.conn, unit.user_id, row_id)
+    return row
+
+
+def create(
+    unit: Unit,
+    *,
+    content: Any,
+    project_id: int | None = None,
+    oid: str | None = None,
+    **fields: Any,
+) -> int:
+    """``add`` for a caller that needs only the new item's id (the Sync API's
+    ``item_add``): the same rules, without reading the row back."""
+    return _add(unit, content, project_id, oid, fields, _INSERT_ID)[0]
+
+
+def _add(
+    unit: Unit,
+    content: Any,
+    project_id: int | None,
+    oid: str | None,
+    fields: Mapping[str, Any],
+    statement: Insert,
+) -> tuple[int, RowMapping | None]:
+    """The new item's id, and its row when ``statement`` returns one and nothing changed
+    the row after the insert."""
     _check_names(fields)
     conn = unit.conn
-    if project_id is None:
-        project = projects.inbox(conn, unit.user_id)
-    else:
-        project = projects.get(conn, unit.user_id, project_id)
+    project = projects.live(unit, project_id)
     values: dict[str, Any] = {"content": _content(content)}
     values.update(_plain_fields(unit, fields, item_id=None, project_id=project["id"]))
     values.update(_date_fields(unit, None, fields))
@@ -587,32 +652,42 @@ def add(
                 fields.get("completed_at"),
             )
         )
+    top = _cached_top_order(unit, project["id"])
     if values.get("item_order") is None:
-        values["item_order"] = _next_order(conn, unit.user_id, project["id"])
+        values["item_order"] = _after(top)
     parent_id = values.pop("parent_id", None)
     if oid is not None:
         _check_free_oid(conn, oid)
-    row_id = conn.execute(
-        insert(items)
-        .values(
-            oid=oid or new_oid(),
-            user_id=unit.user_id,
-            project_id=project["id"],
-            is_archived=bool(project["is_archived"]),
-            created_at=unit.now,
-            modified_at=unit.now,
-            seq=unit.stamp(),
-            **values,
-        )
-        .returning(items.c.id)
-    ).scalar_one()
+    # A new row changes no row read before: the project and the user stay cached, and
+    # the project's highest order is known without reading it again.
+    seq = unit.stamp_keeping(projects.cache_key(project_id), _user_key(unit))
+    values.update(
+        oid=oid or new_oid(),
+        user_id=unit.user_id,
+        project_id=project["id"],
+        is_archived=bool(project["is_archived"]),
+        created_at=unit.now,
+        modified_at=unit.now,
+        seq=seq,
+    )
+    result = conn.execute(statement, values)
+    row: RowMapping | None = result.mappings().one() if statement is _INSERT else None
+    row_id = int(row["id"] if row is not None else result.inserted_primary_key[0])
+    order = values["item_order"]
+    unit.cache(_top_order_key(project["id"]), (order if top is None else max(top, order),))
     if parent_id is not None:
         hierarchy.set_parent(unit, row_id, parent_id)
     elif values.get("indent", 1) > 1 or "item_order" in fields:
         parents_from_indents(unit, project["id"])
     if values.get("day_order", -1) != -1:
         touch_day_orders(unit)
-    return get(conn, unit.user_id, row_id)
+    # Every change draws a stamp: none since the insert means the row is as returned.
+    return row_id, row if unit.seqs.last == seq else None
+
+
+# Prebuilt: building and coercing a statement per call cost more than running it.
+_INSERT = insert(items).returning(items)
+_INSERT_ID = insert(items)  # the id comes back as inserted_primary_key
 
 
 def _check_free_oid(conn: Connection, oid: str) -> None:
@@ -927,7 +1002,7 @@ def _reschedule(
         assert moment is not None
         if values.get("all_day", row["all_day"]):
             # A whole-day item stays whole-day: the end of the new date's local day.
-            zone = _item_zone(unit.conn, unit.user_id, row["time_zone"])
+            zone = _item_zone(unit, row["time_zone"])
             local_day = moment.astimezone(zone).date()
             moment = datetime.combine(local_day, _ALL_DAY, zone).astimezone(UTC)
         values["due_at"] = moment

@@ -70,6 +70,25 @@ def inbox(conn: Connection, user_id: int) -> RowMapping:
     return row
 
 
+def cache_key(project_id: int | None) -> tuple[str, int | None]:
+    """The key ``live`` caches a project row under in a unit (None: the inbox)."""
+    return ("projects", project_id)
+
+
+def live(unit: Unit, project_id: int | None) -> RowMapping:
+    """``get`` (``inbox`` when ``project_id`` is None) through the unit's cache: a batch
+    adding many items to one project reads the project once (see ``Unit.cached``)."""
+    key = cache_key(project_id)
+    row: RowMapping | None = unit.cached(key)
+    if row is None:
+        if project_id is None:
+            row = inbox(unit.conn, unit.user_id)
+        else:
+            row = get(unit.conn, unit.user_id, project_id)
+        unit.cache(key, row)
+    return row
+
+
 def _next_order(conn: Connection, user_id: int) -> int:
     top = conn.execute(
         select(func.max(projects.c.item_order)).where(

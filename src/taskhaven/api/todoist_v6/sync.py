@@ -80,10 +80,11 @@ def run_commands(
     mapping: dict[str, int] = {}
     with backend.write(user_id) as unit:
         ctx = Ctx(backend=backend, unit=unit)
+        log = core_commands.CommandLog(unit, [cmd["uuid"] for cmd in batch])
         for cmd in batch:
             uuid: str = cmd["uuid"]
             temp_id: str | None = cmd.get("temp_id")
-            stored = core_commands.recall(unit.conn, user_id, uuid)
+            stored = log.recall(uuid)
             if stored is not None:
                 # A retry: report the first outcome again, run nothing.
                 statuses[uuid] = stored.status
@@ -93,11 +94,14 @@ def run_commands(
                 continue
             status, created = _run_one(ctx, cmd)
             if created is not None and temp_id:
-                core_commands.record_temp_id(unit, temp_id, created)
+                # Later commands resolve it from ctx.temp_ids; the table row waits for flush.
+                log.record_temp_id(temp_id, created)
                 ctx.temp_ids[temp_id] = created
                 mapping[temp_id] = created
             statuses[uuid] = status
-            core_commands.remember(unit, uuid, status, temp_id if created else None, created)
+            log.remember(uuid, status, temp_id if created else None, created)
+        # Inside the transaction: the records commit together with the effects, or neither.
+        log.flush()
     return statuses, mapping
 
 

@@ -76,14 +76,14 @@ def _fields(ctx: Ctx, args: Args) -> dict[str, Any]:
 def item_add(ctx: Ctx, args: Args) -> Created:
     # args.id is the client's own temp id: ignored, like every read-only field (§4.4).
     content = _content(args.required("content"))
-    row = items.add(
+    item_id = items.create(
         ctx.unit, content=content, project_id=args.optional_id("project_id"), **_fields(ctx, args)
     )
     note = args.get("note")
     if note not in (None, ""):
         # The pre-July-2015 inline note: created in the same savepoint as the item.
-        items.add_note(ctx.unit, row["id"], note)
-    return Created(row["id"])
+        items.add_note(ctx.unit, item_id, note)
+    return Created(item_id)
 
 
 @command("item_update")
