@@ -671,8 +671,14 @@ def _add(
         seq=seq,
     )
     result = conn.execute(statement, values)
-    row: RowMapping | None = result.mappings().one() if statement is _INSERT else None
-    row_id = int(row["id"] if row is not None else result.inserted_primary_key[0])
+    row: RowMapping | None = None
+    if statement is _INSERT:
+        row = result.mappings().one()
+        row_id = int(row["id"])
+    else:
+        key = result.inserted_primary_key
+        assert key is not None, "an INSERT of one row has a primary key"
+        row_id = int(key[0])
     order = values["item_order"]
     unit.cache(_top_order_key(project["id"]), (order if top is None else max(top, order),))
     if parent_id is not None:
