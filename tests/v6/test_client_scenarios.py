@@ -1,16 +1,13 @@
 """Longer client scenarios through the real todoist-python 0.2.26 client.
 
 Each test walks the client through a sequence of commits and incremental syncs and checks
-what the v6 server answered at every step. Scenarios the server still gets wrong are marked
-``xfail(strict=True)`` with the behaviour they expect, so fixing one turns it into a failure
-until the mark is removed.
+what the v6 server answered at every step.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import todoist
 
 from tests.servers import RunningServer
@@ -28,14 +25,6 @@ def only_status(status: dict[str, Any]) -> Any:
     return next(iter(status.values()))
 
 
-@pytest.mark.xfail(
-    reason=(
-        "project_delete also deletes the projects indented under the deleted one; "
-        "v6 deleted only the projects it was given, so a project indented under a "
-        "deleted one stays live and can still be archived, renamed and deleted"
-    ),
-    strict=True,
-)
 def test_deleting_a_project_leaves_the_projects_indented_under_it_live(
     server: RunningServer, account: dict[str, Any]
 ) -> None:

@@ -69,7 +69,7 @@ def test_full_sync_orders_newest_change_first(
     assert names == ["Newer", "Older", "Inbox"]
 
 
-def test_subprojects_follow_delete_and_orders_indents(
+def test_delete_leaves_indented_projects_and_orders_indents(
     server: RunningServer, account: dict[str, Any]
 ) -> None:
     api = client(server, account)
@@ -85,7 +85,7 @@ def test_subprojects_follow_delete_and_orders_indents(
     api.commit()
     fresh = todoist.TodoistAPI(account["token"], api_endpoint=server.url)
     names = {p["name"] for p in fresh.sync(resource_types=["projects"])["Projects"]}
-    assert names == {"Inbox", "Sibling"}
+    assert names == {"Inbox", "Child", "Sibling"}
 
 
 def test_inbox_is_protected(server: RunningServer, account: dict[str, Any]) -> None:

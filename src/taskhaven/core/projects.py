@@ -220,13 +220,17 @@ def subtree(conn: Connection, user_id: int, project_id: int) -> list[int]:
 
 
 def delete(unit: Unit, project_id: int) -> None:
-    """Soft-delete a project, its sub-projects and everything in them."""
+    """Soft-delete a project and everything in it.
+
+    The projects indented under it stay: the v6 server deleted only the ids it was given
+    (deleting descendants too arrived with a later API generation), and clients that want
+    the subtree gone send its ids.
+    """
     row = get(unit.conn, unit.user_id, project_id)
     if row["is_inbox"]:
         raise Forbidden("The Inbox cannot be deleted")
-    for pid in subtree(unit.conn, unit.user_id, project_id):
-        _touch(unit, pid, {"is_deleted": True})
-        delete_contents(unit, pid)
+    _touch(unit, project_id, {"is_deleted": True})
+    delete_contents(unit, project_id)
 
 
 def delete_contents(unit: Unit, project_id: int) -> None:
