@@ -217,13 +217,14 @@ def test_add_with_parent_makes_a_subtask(v2: V2) -> None:
     assert tasks[child]["parentId"] == parent and tasks[parent]["childIds"] == [child]
 
 
-def test_reminders_need_a_due_date(v2: V2) -> None:
-    tid = oid()
+def test_reminders_wait_for_a_due_date(v2: V2) -> None:
+    tid, rid = oid(), oid()
+    reminder = {"id": rid, "trigger": "TRIGGER:-PT15M"}
     resp = v2.client.post_task_v2(
-        {"add": [task(v2.inbox, "no date", id=tid, reminders=[{"trigger": "TRIGGER:PT0S"}])]}
+        {"add": [task(v2.inbox, "no date", id=tid, reminders=[reminder])]}
     )
-    assert resp.id2error == {tid: "INVALID_PARAMETER"}
-    assert tid not in v2.tasks()
+    assert resp.id2error == {}
+    assert v2.tasks()[tid]["reminders"] == [reminder]
 
 
 @pytest.mark.parametrize(

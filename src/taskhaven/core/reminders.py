@@ -283,11 +283,14 @@ def add(
     loc_trigger: str | None = None,
     radius: int | None = None,
     oid: str | None = None,
+    require_due: bool = True,
 ) -> RowMapping:
     """Create a reminder; ``type`` is inferred from the fields given when absent.
 
     A reminder with no type-specific field at all is relative, at the user's
-    ``auto_reminder`` offset (what the apps do for "add reminder").
+    ``auto_reminder`` offset (what the apps do for "add reminder"). ``require_due`` = False
+    lets a relative reminder wait for its item's due date (TickTick tasks carry reminder
+    triggers whether or not they have a date; the Sync API refuses such reminders).
     """
     fields = {
         "notify_uid": notify_uid,
@@ -304,7 +307,7 @@ def add(
         "radius": radius,
     }
     item = items.get(unit.conn, unit.user_id, item_id)
-    values = _values(unit, item, fields, type)
+    values = _values(unit, item, fields, type, check_due=require_due)
     row_id = unit.conn.execute(
         insert(reminders)
         .values(
@@ -318,7 +321,9 @@ def add(
     return get(unit.conn, unit.user_id, row_id)
 
 
-def update_reminder(unit: Unit, reminder_id: int, changes: Mapping[str, Any]) -> RowMapping:
+def update_reminder(
+    unit: Unit, reminder_id: int, changes: Mapping[str, Any], *, require_due: bool = True
+) -> RowMapping:
     """Apply ``changes`` (core names; ``item_id`` moves it) and re-check the whole reminder.
 
     Without ``type``, a change to another type's fields switches to that type (as on add);
@@ -338,7 +343,7 @@ def update_reminder(unit: Unit, reminder_id: int, changes: Mapping[str, Any]) ->
     fields.update({k: v for k, v in changed.items() if k not in ("type", "item_id")})
     item_id = changed.get("item_id") or row["item_id"]
     item = items.get(unit.conn, unit.user_id, item_id)
-    check_due = (
+    check_due = require_due and (
         kind != row["type"] or "item_id" in changed or any(k in changed for k in RELATIVE_FIELDS)
     )
     values = _values(unit, item, fields, kind, check_due=check_due)

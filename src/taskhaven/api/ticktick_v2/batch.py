@@ -432,12 +432,22 @@ class TaskWriter:
             trigger = spec.trigger.strip()
             row = by_oid.get(oid)
             if row is None:
-                reminders.add(self.unit, item_id=item_id, type="relative", trigger=trigger, oid=oid)
+                reminders.add(
+                    self.unit,
+                    item_id=item_id,
+                    type="relative",
+                    trigger=trigger,
+                    oid=oid,
+                    require_due=False,
+                )
                 continue
             kept.add(oid)
             if seen.get(oid) != trigger:
                 reminders.update_reminder(
-                    self.unit, row["id"], {"type": "relative", "trigger": trigger}
+                    self.unit,
+                    row["id"],
+                    {"type": "relative", "trigger": trigger},
+                    require_due=False,
                 )
         for row in existing:
             if row["oid"] in seen and row["oid"] not in kept:
