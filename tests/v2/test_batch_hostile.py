@@ -202,7 +202,11 @@ def test_closed_with_someone_elses_project(me: V2, them: V2) -> None:
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
         st.sampled_from(["add", "update", "delete", "id", "name", "title", "projectId", "taskId",
                          "parentId", "label", "tags", "items", "status", "dueDate", "color"])
