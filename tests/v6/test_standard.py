@@ -630,6 +630,7 @@ def test_getters_of_missing_objects(
     assert_error(call(server, path, token=token, **{name: "abc"}), 400, 16)
     assert_error(call(server, path, token=token, **{name: str(2**70)}), 400, 16)
     assert_error(call(server, path, token=token), 400, 18)
+    assert_error(call(server, path, "POST", token=token, **{name: " "}), 400, 18)
     api = todoist.TodoistAPI(token, api_endpoint=server.url)
     assert getattr(api, path)(999999999) is None
 
@@ -735,6 +736,10 @@ def test_template_import_is_all_or_nothing(server: RunningServer, account: dict[
     assert_error(send(b"task,bad date,1,1,,,someday maybe,en\n"), 400, 16)
     assert_error(send("task,caf\xe9".encode("latin-1")), 400, 16)
     assert_error(send(b"task,x,1,1\n", project=999999999), 404, 20)
+    blank = call(
+        server, "templates/import_into_project", "POST", token=account["token"], project_id=" "
+    )
+    assert_error(blank, 400, 18)
     no_file = call(
         server, "templates/import_into_project", "POST", token=account["token"], project_id=inbox
     )

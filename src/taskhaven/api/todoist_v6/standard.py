@@ -60,9 +60,9 @@ INLINE_TYPES = re.compile(r"^(image/(png|jpeg|gif|webp|bmp)|audio/[\w.+-]+|video
 
 
 def _required_int(params: Params, name: str) -> int:
-    params.required(name)
     value = params.integer(name)
-    assert value is not None
+    if value is None:
+        raise MissingArgument(name)
     return value
 
 
