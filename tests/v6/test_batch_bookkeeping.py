@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -212,6 +213,30 @@ def test_an_add_after_a_reorder_in_the_same_batch_goes_last(backend: Backend, us
     with backend.read() as conn:
         orders = {t: items.get(conn, user_id, mapping[t], live=False)["item_order"] for t in "abc"}
     assert orders == {"a": 50, "b": 51, "c": 1}
+
+
+def test_an_add_after_a_zone_change_in_the_same_batch_uses_the_new_zone(
+    backend: Backend, user_id: int
+) -> None:
+    """The user row (its time zone) is cached for date strings, until the user changes."""
+    batch = [
+        cmd("user_update", {"timezone": "UTC"}),
+        cmd("item_add", {"content": "in UTC", "date_string": "tomorrow at 10:00"}, "a"),
+        cmd("user_update", {"timezone": "Asia/Kolkata"}),
+        cmd("item_add", {"content": "in India", "date_string": "tomorrow at 10:00"}, "b"),
+    ]
+    statuses, mapping = run_commands(backend, user_id, batch)
+    assert set(statuses.values()) == {"ok"}
+    due: dict[str, datetime] = {}
+    with backend.read() as conn:
+        for t in "ab":
+            moment = items.get(conn, user_id, mapping[t])["due_at"]
+            # SQLite hands moments back naive, in UTC; PostgreSQL in the session's zone.
+            due[t] = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+            due[t] = due[t].astimezone(UTC)
+    # 10:00 in India is 04:30 UTC; "tomorrow" may be another day there, so compare times.
+    assert (due["a"].hour, due["a"].minute) == (10, 0)
+    assert (due["b"].hour, due["b"].minute) == (4, 30)
 
 
 # --------------------------------------------------------------------------------------------
