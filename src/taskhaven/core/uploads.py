@@ -109,6 +109,8 @@ def store(
     kind = file_type_for(base, file_type)
     name = secrets.token_urlsafe(24)
     target_dir = directory(backend)
+    # The bytes go to disk before the transaction starts: the change-counter lock a write
+    # unit holds is never held while a large file is being copied.
     size = _write(target_dir, name, _chunks(content))
     try:
         with backend.write(user_id) as unit:
