@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -476,7 +477,7 @@ def _occurrences(rule: _Rule, start: datetime) -> Iterator[datetime]:
                 return
         return
     yield from rrule(
-        rule.freq,
+        cast(Literal[0, 1, 2, 3, 4, 5, 6], rule.freq),
         dtstart=start,
         interval=rule.interval,
         byweekday=rule.weekdays or None,
