@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from taskhaven.api.ticktick_v2.routes import routes as v2_routes
 from taskhaven.api.todoist_v6.routes import routes as v6_routes
 from taskhaven.core.backend import Backend
+from taskhaven.middleware import redact
 from taskhaven.middleware.body_limit import BodyLimit
 from taskhaven.middleware.slashes import CollapseSlashes
 from taskhaven.settings import Settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        redact.install()
         backend.migrate()
         yield
 
