@@ -5,10 +5,10 @@ The server stores queries; it does not evaluate them (clients do).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, update
+from sqlalchemy import Connection, RowMapping, insert
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -32,6 +32,15 @@ def _check_name(value: Any) -> str:
 
 def _check_query(value: Any) -> str:
     return rows.text(value, "query", max_length=MAX_QUERY)
+
+
+# The fields ``update_filter`` accepts (core names), each with its check.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "name": _check_name,
+    "query": _check_query,
+    "color": rows.color,
+    "item_order": rows.order,
+}
 
 
 def add(
@@ -69,24 +78,12 @@ def add(
 def update_filter(unit: Unit, filter_id: int, changes: Mapping[str, Any]) -> RowMapping:
     """Update the given fields (core names); unknown keys are ignored."""
     get(unit.conn, unit.user_id, filter_id)
-    values: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "name":
-            values["name"] = _check_name(value)
-        elif key == "query":
-            values["query"] = _check_query(value)
-        elif key == "color":
-            values["color"] = rows.color(value)
-        elif key == "item_order":
-            values["item_order"] = rows.order(value)
-    _touch(unit, filter_id, values)
+    _touch(unit, filter_id, rows.checked(changes, _CHECKS))
     return get(unit.conn, unit.user_id, filter_id)
 
 
 def _touch(unit: Unit, filter_id: int, values: Mapping[str, Any]) -> None:
-    unit.conn.execute(
-        update(filters).where(filters.c.id == filter_id).values(seq=unit.stamp(), **values)
-    )
+    rows.touch(unit, filters, filter_id, values)
 
 
 def set_order(unit: Unit, filter_id: int, item_order: Any) -> None:

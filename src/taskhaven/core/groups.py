@@ -6,10 +6,10 @@ project so touched goes out as changed, so incremental readers see ``groupId`` d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -46,18 +46,12 @@ def oids(conn: Connection, user_id: int) -> dict[int, str]:
     return {group_id: oid for group_id, oid in conn.execute(query)}
 
 
-def _next_sort_order(conn: Connection, user_id: int) -> int:
-    """Append at the end of the user's groups."""
-    top = conn.execute(
-        select(func.max(project_groups.c.sort_order)).where(
-            project_groups.c.user_id == user_id, project_groups.c.is_deleted.is_(False)
-        )
-    ).scalar()
-    return min(int(top or 0) + 1, rows.MAX_ORDER)
-
-
 def _check_name(value: Any) -> str:
     return rows.text(value, "name", max_length=MAX_NAME)
+
+
+def _check_sort_order(value: Any) -> int:
+    return rows.order(value, "sortOrder")
 
 
 def _check_view_mode(value: Any) -> str | None:
@@ -66,6 +60,15 @@ def _check_view_mode(value: Any) -> str | None:
     if value not in VIEW_MODES:
         raise InvalidArgument("viewMode")
     return str(value)
+
+
+# The fields ``update_group`` accepts (core names), each with its check.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "name": _check_name,
+    "sort_order": _check_sort_order,
+    "view_mode": _check_view_mode,
+    "show_all": bool,
+}
 
 
 def add(
@@ -81,9 +84,9 @@ def add(
     values = {
         "name": _check_name(name),
         "sort_order": (
-            _next_sort_order(unit.conn, unit.user_id)
+            rows.next_order(unit.conn, project_groups, unit.user_id, "sort_order")
             if sort_order is None
-            else rows.order(sort_order, "sortOrder")
+            else _check_sort_order(sort_order)
         ),
         "view_mode": _check_view_mode(view_mode),
         "show_all": bool(show_all),
@@ -105,26 +108,12 @@ def add(
 def update_group(unit: Unit, group_id: int, changes: Mapping[str, Any]) -> RowMapping:
     """Update the given fields (core names: name, sort_order, view_mode, show_all)."""
     get(unit.conn, unit.user_id, group_id)
-    values: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "name":
-            values["name"] = _check_name(value)
-        elif key == "sort_order":
-            values["sort_order"] = rows.order(value, "sortOrder")
-        elif key == "view_mode":
-            values["view_mode"] = _check_view_mode(value)
-        elif key == "show_all":
-            values["show_all"] = bool(value)
-    _touch(unit, group_id, values)
+    _touch(unit, group_id, rows.checked(changes, _CHECKS))
     return get(unit.conn, unit.user_id, group_id)
 
 
 def _touch(unit: Unit, group_id: int, values: Mapping[str, Any]) -> None:
-    unit.conn.execute(
-        update(project_groups)
-        .where(project_groups.c.id == group_id)
-        .values(seq=unit.stamp(), modified_at=unit.now, **values)
-    )
+    rows.touch(unit, project_groups, group_id, values)
 
 
 def delete(unit: Unit, group_id: int) -> None:

@@ -25,10 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Insert, RowMapping, func, insert, select, update
 
-from taskhaven.core import dates, hierarchy, notes, projects, users
+from taskhaven.core import dates, hierarchy, notes, projects, rows, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
-from taskhaven.core.ids import is_oid, new_oid
 from taskhaven.store.schema import items, labels, reminders
 from taskhaven.store.schema import notes as notes_table
 from taskhaven.store.schema import users as users_table
@@ -94,25 +93,11 @@ Row = Mapping[Any, Any]
 
 def get(conn: Connection, user_id: int, item_id: int, *, live: bool = True) -> RowMapping:
     """An item the user owns; ``live`` also rejects deleted ones."""
-    row = (
-        conn.execute(select(items).where(items.c.id == item_id, items.c.user_id == user_id))
-        .mappings()
-        .first()
-    )
-    if row is None or (live and row["is_deleted"]):
-        raise NotFound("item")
-    return row
+    return rows.owned(conn, items, user_id, item_id, "item", live=live)
 
 
 def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
-    row = (
-        conn.execute(select(items).where(items.c.oid == oid, items.c.user_id == user_id))
-        .mappings()
-        .first()
-    )
-    if row is None or (live and row["is_deleted"]):
-        raise NotFound("item")
-    return row
+    return rows.owned_by_oid(conn, items, user_id, oid, "item", live=live)
 
 
 def is_recurring(row: Row) -> bool:
@@ -656,13 +641,12 @@ def _add(
     if values.get("item_order") is None:
         values["item_order"] = _after(top)
     parent_id = values.pop("parent_id", None)
-    if oid is not None:
-        _check_free_oid(conn, oid)
+    oid = rows.fresh_oid(conn, items, oid)
     # A new row changes no row read before: the project and the user stay cached, and
     # the project's highest order is known without reading it again.
     seq = unit.stamp_keeping(projects.cache_key(project_id), _user_key(unit))
     values.update(
-        oid=oid or new_oid(),
+        oid=oid,
         user_id=unit.user_id,
         project_id=project["id"],
         is_archived=bool(project["is_archived"]),
@@ -694,13 +678,6 @@ def _add(
 # Prebuilt: building and coercing a statement per call cost more than running it.
 _INSERT = insert(items).returning(items)
 _INSERT_ID = insert(items)  # the id comes back as inserted_primary_key
-
-
-def _check_free_oid(conn: Connection, oid: str) -> None:
-    if not is_oid(oid):
-        raise InvalidArgument("id", "Invalid argument value: id (24 hex characters)")
-    if conn.execute(select(items.c.id).where(items.c.oid == oid)).first():
-        raise InvalidArgument("id", "Invalid argument value: id (already in use)")
 
 
 def add_note(unit: Unit, item_id: int, content: Any) -> int:
@@ -753,7 +730,7 @@ def parents_from_indents(unit: Unit, project_id: int) -> None:
     The reverse of core/hierarchy.py, so that V2 readers see the sub-tasks a v6 client
     made. Items in history are not in the list; a link to such a parent is kept.
     """
-    rows = unit.conn.execute(
+    listing = unit.conn.execute(
         select(items.c.id, items.c.indent, items.c.parent_id)
         .where(
             items.c.user_id == unit.user_id,
@@ -763,9 +740,9 @@ def parents_from_indents(unit: Unit, project_id: int) -> None:
         )
         .order_by(items.c.item_order, items.c.id)
     ).all()
-    listed = {row_id for row_id, _indent, _parent in rows}
+    listed = {row_id for row_id, _indent, _parent in listing}
     above: list[tuple[int, int]] = []  # (indent, id) of the open ancestors
-    for row_id, indent, parent in rows:
+    for row_id, indent, parent in listing:
         while above and above[-1][0] >= indent:
             above.pop()
         wanted = above[-1][1] if above else None

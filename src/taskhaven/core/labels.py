@@ -7,7 +7,7 @@ label (TickTick nests tags); ``raw_name`` is the name a label had before its fir
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
@@ -68,10 +68,25 @@ def _check_parent(value: Any) -> str | None:
     return rows.text(value, "parent", max_length=MAX_NAME)
 
 
+def _check_raw_name(value: Any) -> str | None:
+    return None if value is None else _check_name(value)
+
+
 def _check_sort_type(value: Any) -> str:
     if value not in SORT_TYPES:
         raise InvalidArgument("sort_type")
     return str(value)
+
+
+# The fields ``update_label`` accepts (core names), each with its check.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "name": _check_name,
+    "color": rows.color,
+    "item_order": rows.order,
+    "parent": _check_parent,
+    "raw_name": _check_raw_name,
+    "sort_type": _check_sort_type,
+}
 
 
 def add(
@@ -96,7 +111,7 @@ def add(
             else rows.order(item_order)
         ),
         "parent": _check_parent(parent),
-        "raw_name": None if raw_name is None else _check_name(raw_name),
+        "raw_name": _check_raw_name(raw_name),
         "sort_type": _check_sort_type(sort_type),
     }
     row_id = unit.conn.execute(
@@ -116,20 +131,7 @@ def add(
 def update_label(unit: Unit, label_id: int, changes: Mapping[str, Any]) -> RowMapping:
     """Update the given fields (core names); unknown keys are ignored."""
     row = get(unit.conn, unit.user_id, label_id)
-    values: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "name":
-            values["name"] = _check_name(value)
-        elif key == "color":
-            values["color"] = rows.color(value)
-        elif key == "item_order":
-            values["item_order"] = rows.order(value)
-        elif key == "parent":
-            values["parent"] = _check_parent(value)
-        elif key == "raw_name":
-            values["raw_name"] = None if value is None else _check_name(value)
-        elif key == "sort_type":
-            values["sort_type"] = _check_sort_type(value)
+    values = rows.checked(changes, _CHECKS)
     if "name" in values and values["name"] != row["name"]:
         _check_unique(unit.conn, unit.user_id, values["name"], label_id)
         _reparent(unit, row["name"], values["name"])
@@ -147,11 +149,7 @@ def rename(unit: Unit, label_id: int, new_name: Any) -> RowMapping:
 
 
 def _touch(unit: Unit, label_id: int, values: Mapping[str, Any]) -> None:
-    unit.conn.execute(
-        update(labels)
-        .where(labels.c.id == label_id)
-        .values(seq=unit.stamp(), modified_at=unit.now, **values)
-    )
+    rows.touch(unit, labels, label_id, values)
 
 
 def _reparent(unit: Unit, old_name: str, new_name: str | None) -> None:
@@ -194,16 +192,4 @@ def delete(unit: Unit, label_id: int) -> None:
 
 def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` are the user's live labels (to validate an item's ``labels``)."""
-    wanted = list(ids)
-    if not wanted:
-        return set()
-    return {
-        r
-        for (r,) in conn.execute(
-            select(labels.c.id).where(
-                labels.c.user_id == user_id,
-                labels.c.id.in_(wanted),
-                labels.c.is_deleted.is_(False),
-            )
-        )
-    }
+    return rows.live_ids(conn, labels, user_id, ids)

@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select
 
 # core.items imports this module too; only items.get is used, at call time.
 from taskhaven.core import items, projects, rows
@@ -131,15 +131,13 @@ def update_note(unit: Unit, note_id: int, changes: Mapping[str, Any]) -> RowMapp
         raise InvalidArgument("content", "Invalid argument value: content (must not be empty)")
     if "uids_to_notify" in changes:
         values["uids_to_notify"] = _check_notify(changes["uids_to_notify"])
-    unit.conn.execute(update(notes).where(notes.c.id == note_id).values(seq=unit.stamp(), **values))
+    rows.touch(unit, notes, note_id, values)
     return get(unit.conn, unit.user_id, note_id)
 
 
 def delete(unit: Unit, note_id: int) -> None:
     get(unit.conn, unit.user_id, note_id)
-    unit.conn.execute(
-        update(notes).where(notes.c.id == note_id).values(is_deleted=True, seq=unit.stamp())
-    )
+    rows.touch(unit, notes, note_id, {"is_deleted": True})
 
 
 def for_item(conn: Connection, user_id: int, item_id: int) -> list[RowMapping]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
@@ -10,7 +10,6 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
-from taskhaven.core.ids import is_oid, new_oid
 from taskhaven.store.schema import items, notes, projects, reminders
 
 MAX_NAME = 255
@@ -34,27 +33,11 @@ def check_order(value: Any, argument: str = "item_order") -> int:
 
 def get(conn: Connection, user_id: int, project_id: int, *, live: bool = True) -> RowMapping:
     """A project the user owns; ``live`` also rejects deleted ones."""
-    row = (
-        conn.execute(
-            select(projects).where(projects.c.id == project_id, projects.c.user_id == user_id)
-        )
-        .mappings()
-        .first()
-    )
-    if row is None or (live and row["is_deleted"]):
-        raise NotFound("project")
-    return row
+    return rows.owned(conn, projects, user_id, project_id, "project", live=live)
 
 
 def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> RowMapping:
-    row = (
-        conn.execute(select(projects).where(projects.c.oid == oid, projects.c.user_id == user_id))
-        .mappings()
-        .first()
-    )
-    if row is None or (live and row["is_deleted"]):
-        raise NotFound("project")
-    return row
+    return rows.owned_by_oid(conn, projects, user_id, oid, "project", live=live)
 
 
 def inbox(conn: Connection, user_id: int) -> RowMapping:
@@ -122,12 +105,10 @@ def add(
         "kind": _check_kind(kind),
         "view_mode": _check_view_mode(view_mode),
     }
-    if oid is not None:
-        _check_free_oid(unit.conn, oid)
     row_id = unit.conn.execute(
         insert(projects)
         .values(
-            oid=oid or new_oid(),
+            oid=rows.fresh_oid(unit.conn, projects, oid),
             user_id=unit.user_id,
             created_at=unit.now,
             modified_at=unit.now,
@@ -137,13 +118,6 @@ def add(
         .returning(projects.c.id)
     ).scalar_one()
     return get(unit.conn, unit.user_id, row_id)
-
-
-def _check_free_oid(conn: Connection, oid: str) -> None:
-    if not is_oid(oid):
-        raise InvalidArgument("id", "Invalid argument value: id (24 hex characters)")
-    if conn.execute(select(projects.c.id).where(projects.c.oid == oid)).first():
-        raise InvalidArgument("id", "Invalid argument value: id (already in use)")
 
 
 def _check_kind(kind: str | None) -> str:
@@ -161,29 +135,25 @@ def _check_view_mode(view_mode: str | None) -> str | None:
     return view_mode
 
 
+# The fields ``update_project`` accepts (core names), each with its check. ``group_id`` is
+# taken as given: the adapters resolve it to one of the user's groups first.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "name": check_name,
+    "color": rows.color,
+    "indent": check_indent,
+    "item_order": check_order,
+    "collapsed": bool,
+    "group_id": lambda value: value,
+    "kind": _check_kind,
+    "view_mode": _check_view_mode,
+    "muted": bool,
+}
+
+
 def update_project(unit: Unit, project_id: int, changes: Mapping[str, Any]) -> RowMapping:
     """Update the given fields (already in core names) of a live project."""
     row = get(unit.conn, unit.user_id, project_id)
-    values: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "name":
-            values["name"] = check_name(value)
-        elif key == "color":
-            values["color"] = rows.color(value)
-        elif key == "indent":
-            values["indent"] = check_indent(value)
-        elif key == "item_order":
-            values["item_order"] = check_order(value)
-        elif key == "collapsed":
-            values["collapsed"] = bool(value)
-        elif key == "group_id":
-            values["group_id"] = value
-        elif key == "kind":
-            values["kind"] = _check_kind(value)
-        elif key == "view_mode":
-            values["view_mode"] = _check_view_mode(value)
-        elif key == "muted":
-            values["muted"] = bool(value)
+    values = rows.checked(changes, _CHECKS)
     if row["is_inbox"] and "name" in values and values["name"] != row["name"]:
         raise Forbidden("The Inbox cannot be renamed")
     _touch(unit, project_id, values)
@@ -191,23 +161,19 @@ def update_project(unit: Unit, project_id: int, changes: Mapping[str, Any]) -> R
 
 
 def _touch(unit: Unit, project_id: int, values: Mapping[str, Any]) -> None:
-    unit.conn.execute(
-        update(projects)
-        .where(projects.c.id == project_id)
-        .values(seq=unit.stamp(), modified_at=unit.now, **values)
-    )
+    rows.touch(unit, projects, project_id, values)
 
 
 def subtree(conn: Connection, user_id: int, project_id: int) -> list[int]:
     """The project and the projects indented under it (the v6 flat-tree rule)."""
-    rows = conn.execute(
+    listing = conn.execute(
         select(projects.c.id, projects.c.indent)
         .where(projects.c.user_id == user_id, projects.c.is_deleted.is_(False))
         .order_by(projects.c.item_order, projects.c.id)
     ).all()
     result: list[int] = []
     base: int | None = None
-    for row_id, indent in rows:
+    for row_id, indent in listing:
         if base is not None:
             if indent > base:
                 result.append(row_id)
@@ -288,16 +254,4 @@ def set_order_indent(unit: Unit, project_id: int, item_order: Any, indent: Any) 
 
 
 def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:
-    wanted = list(ids)
-    if not wanted:
-        return set()
-    return {
-        r
-        for (r,) in conn.execute(
-            select(projects.c.id).where(
-                projects.c.user_id == user_id,
-                projects.c.id.in_(wanted),
-                projects.c.is_deleted.is_(False),
-            )
-        )
-    }
+    return rows.live_ids(conn, projects, user_id, ids)

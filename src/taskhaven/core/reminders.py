@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select
 
 from taskhaven.core import items, rows, users
 from taskhaven.core.backend import Unit
@@ -347,16 +347,10 @@ def update_reminder(
         kind != row["type"] or "item_id" in changed or any(k in changed for k in RELATIVE_FIELDS)
     )
     values = _values(unit, item, fields, kind, check_due=check_due)
-    unit.conn.execute(
-        update(reminders).where(reminders.c.id == reminder_id).values(seq=unit.stamp(), **values)
-    )
+    rows.touch(unit, reminders, reminder_id, values)
     return get(unit.conn, unit.user_id, reminder_id)
 
 
 def delete(unit: Unit, reminder_id: int) -> None:
     get(unit.conn, unit.user_id, reminder_id)
-    unit.conn.execute(
-        update(reminders)
-        .where(reminders.c.id == reminder_id)
-        .values(is_deleted=True, seq=unit.stamp())
-    )
+    rows.touch(unit, reminders, reminder_id, {"is_deleted": True})

@@ -1,14 +1,23 @@
-"""Checks and lookups shared by the per-kind core modules (labels, notes, filters, reminders)."""
+"""Checks, lookups and writes shared by the per-kind core modules.
+
+Each kind's own rules (which fields exist, how each is checked, what a delete drags along)
+stay in its module; what is here is the same for every table with ``id``, ``user_id``,
+``oid``, ``seq`` and ``is_deleted`` columns.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, RowMapping, Table, func, select
+from sqlalchemy import Connection, RowMapping, Table, func, select, update
 
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
+
+if TYPE_CHECKING:
+    from taskhaven.core.backend import Unit
 
 MAX_ORDER = 2**63 - 1
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -88,11 +97,48 @@ def fresh_oid(conn: Connection, table: Table, oid: str | None) -> str:
     return oid
 
 
-def next_order(conn: Connection, table: Table, user_id: int) -> int:
-    """One past the highest ``item_order`` among the user's live rows: "append at the end"."""
+def next_order(conn: Connection, table: Table, user_id: int, column: str = "item_order") -> int:
+    """One past the highest ``column`` among the user's live rows: "append at the end"."""
     top = conn.execute(
-        select(func.max(table.c.item_order)).where(
+        select(func.max(table.c[column])).where(
             table.c.user_id == user_id, table.c.is_deleted.is_(False)
         )
     ).scalar()
     return min(int(top or 0) + 1, MAX_ORDER)
+
+
+def checked(
+    changes: Mapping[str, Any], checks: Mapping[str, Callable[[Any], Any]]
+) -> dict[str, Any]:
+    """The changes a kind knows, each through its check, in the order given (so the first
+    bad value is the one reported); keys without a check are ignored."""
+    return {key: checks[key](value) for key, value in changes.items() if key in checks}
+
+
+def touch(unit: Unit, table: Table, row_id: int, values: Mapping[str, Any]) -> None:
+    """Write ``values`` to one row the caller has already checked is the user's.
+
+    Invariant: every changed row gets a fresh ``seq``; a table with ``modified_at`` gets
+    the unit's time there too (filters, notes and reminders have no such column).
+    """
+    stamped: dict[str, Any] = {"seq": unit.stamp()}
+    if "modified_at" in table.c:
+        stamped["modified_at"] = unit.now
+    unit.conn.execute(update(table).where(table.c.id == row_id).values(**stamped, **values))
+
+
+def live_ids(conn: Connection, table: Table, user_id: int, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` name live rows of the user (to check references before a write)."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    return {
+        r
+        for (r,) in conn.execute(
+            select(table.c.id).where(
+                table.c.user_id == user_id,
+                table.c.id.in_(wanted),
+                table.c.is_deleted.is_(False),
+            )
+        )
+    }
