@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert
+from sqlalchemy import Connection, RowMapping
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -62,17 +62,7 @@ def add(
             else rows.order(item_order)
         ),
     }
-    row_id = unit.conn.execute(
-        insert(filters)
-        .values(
-            oid=rows.fresh_oid(unit.conn, filters, oid),
-            user_id=unit.user_id,
-            seq=unit.stamp(),
-            **values,
-        )
-        .returning(filters.c.id)
-    ).scalar_one()
-    return get(unit.conn, unit.user_id, row_id)
+    return get(unit.conn, unit.user_id, rows.create(unit, filters, oid, values))
 
 
 def update_filter(unit: Unit, filter_id: int, changes: Mapping[str, Any]) -> RowMapping:

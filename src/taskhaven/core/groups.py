@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, select, update
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -91,18 +91,7 @@ def add(
         "view_mode": _check_view_mode(view_mode),
         "show_all": bool(show_all),
     }
-    row_id = unit.conn.execute(
-        insert(project_groups)
-        .values(
-            oid=rows.fresh_oid(unit.conn, project_groups, oid),
-            user_id=unit.user_id,
-            modified_at=unit.now,
-            seq=unit.stamp(),
-            **values,
-        )
-        .returning(project_groups.c.id)
-    ).scalar_one()
-    return get(unit.conn, unit.user_id, row_id)
+    return get(unit.conn, unit.user_id, rows.create(unit, project_groups, oid, values))
 
 
 def update_group(unit: Unit, group_id: int, changes: Mapping[str, Any]) -> RowMapping:

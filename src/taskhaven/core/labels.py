@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, select, update
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -114,18 +114,7 @@ def add(
         "raw_name": _check_raw_name(raw_name),
         "sort_type": _check_sort_type(sort_type),
     }
-    row_id = unit.conn.execute(
-        insert(labels)
-        .values(
-            oid=rows.fresh_oid(unit.conn, labels, oid),
-            user_id=unit.user_id,
-            modified_at=unit.now,
-            seq=unit.stamp(),
-            **values,
-        )
-        .returning(labels.c.id)
-    ).scalar_one()
-    return get(unit.conn, unit.user_id, row_id)
+    return get(unit.conn, unit.user_id, rows.create(unit, labels, oid, values))
 
 
 def update_label(unit: Unit, label_id: int, changes: Mapping[str, Any]) -> RowMapping:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, select, update
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -104,20 +104,9 @@ def add(
         "group_id": group_id,
         "kind": _check_kind(kind),
         "view_mode": _check_view_mode(view_mode),
+        "created_at": unit.now,
     }
-    row_id = unit.conn.execute(
-        insert(projects)
-        .values(
-            oid=rows.fresh_oid(unit.conn, projects, oid),
-            user_id=unit.user_id,
-            created_at=unit.now,
-            modified_at=unit.now,
-            seq=unit.stamp(),
-            **values,
-        )
-        .returning(projects.c.id)
-    ).scalar_one()
-    return get(unit.conn, unit.user_id, row_id)
+    return get(unit.conn, unit.user_id, rows.create(unit, projects, oid, values))
 
 
 def _check_kind(kind: str | None) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, RowMapping, select
 
 from taskhaven.core import items, rows, users
 from taskhaven.core.backend import Unit
@@ -308,17 +308,7 @@ def add(
     }
     item = items.get(unit.conn, unit.user_id, item_id)
     values = _values(unit, item, fields, type, check_due=require_due)
-    row_id = unit.conn.execute(
-        insert(reminders)
-        .values(
-            oid=rows.fresh_oid(unit.conn, reminders, oid),
-            user_id=unit.user_id,
-            seq=unit.stamp(),
-            **values,
-        )
-        .returning(reminders.c.id)
-    ).scalar_one()
-    return get(unit.conn, unit.user_id, row_id)
+    return get(unit.conn, unit.user_id, rows.create(unit, reminders, oid, values))
 
 
 def update_reminder(

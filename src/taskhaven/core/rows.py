@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, RowMapping, Table, func, select, update
+from sqlalchemy import Connection, RowMapping, Table, func, insert, select, update
 
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
@@ -95,6 +95,23 @@ def fresh_oid(conn: Connection, table: Table, oid: str | None) -> str:
     if conn.execute(select(table.c.id).where(table.c.oid == oid)).first():
         raise InvalidArgument("id", "Invalid argument value: id (already in use)")
     return oid
+
+
+def create(unit: Unit, table: Table, oid: str | None, values: Mapping[str, Any]) -> int:
+    """Insert one row of the unit's user under ``fresh_oid``; returns the new id.
+
+    Invariant: the row gets a fresh ``seq``, and the unit's time in ``modified_at`` where
+    the table has that column (as ``touch`` does).
+    """
+    stamped: dict[str, Any] = {"oid": fresh_oid(unit.conn, table, oid), "user_id": unit.user_id}
+    if "modified_at" in table.c:
+        stamped["modified_at"] = unit.now
+    stamped["seq"] = unit.stamp()
+    return int(
+        unit.conn.execute(
+            insert(table).values(**stamped, **values).returning(table.c.id)
+        ).scalar_one()
+    )
 
 
 def next_order(conn: Connection, table: Table, user_id: int, column: str = "item_order") -> int:
