@@ -79,15 +79,17 @@ def item(row: Row) -> dict[str, Any]:
     }
 
 
-def label(row: Row) -> dict[str, Any]:
+def _palette_tail(row: Row) -> dict[str, Any]:
+    """The last fields of a label and of a filter (filters use the label palette, §3.5)."""
     return {
-        "id": row["id"],
-        "uid": row["user_id"],
-        "name": row["name"],
         "color": to_index(row["color"], LABEL_PALETTE, DEFAULT_LABEL_COLOR),
         "item_order": row["item_order"],
         "is_deleted": _flag(row["is_deleted"]),
     }
+
+
+def label(row: Row) -> dict[str, Any]:
+    return {"id": row["id"], "uid": row["user_id"], "name": row["name"], **_palette_tail(row)}
 
 
 def note(row: Row) -> dict[str, Any]:
@@ -113,9 +115,7 @@ def filter_(row: Row) -> dict[str, Any]:
         "user_id": row["user_id"],
         "name": row["name"],
         "query": row["query"],
-        "color": to_index(row["color"], LABEL_PALETTE, DEFAULT_LABEL_COLOR),
-        "item_order": row["item_order"],
-        "is_deleted": _flag(row["is_deleted"]),
+        **_palette_tail(row),
     }
 
 

@@ -8,13 +8,14 @@ authenticates with ``token`` and sees only the caller's objects.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection, RowMapping
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -451,33 +452,35 @@ def get_project(backend: Backend, params: Params, _request: Request) -> Any:
     return {"project": render.project(project), "notes": [render.note(n) for n in project_notes]}
 
 
-def get_label(backend: Backend, params: Params, _request: Request) -> Any:
+def _one(
+    backend: Backend,
+    params: Params,
+    argument: str,
+    getter: Callable[[Connection, int, int], RowMapping],
+    renderer: Callable[[RowMapping], dict[str, Any]],
+) -> dict[str, Any]:
+    """The caller's live object whose id is the required parameter ``argument``, rendered."""
     user = authenticate(backend, params)
-    label_id = _required_int(params, "label_id")
+    object_id = _required_int(params, argument)
     with backend.read() as conn:
-        return {"label": render.label(labels.get(conn, user["id"], label_id))}
+        return renderer(getter(conn, user["id"], object_id))
+
+
+def get_label(backend: Backend, params: Params, _request: Request) -> Any:
+    return {"label": _one(backend, params, "label_id", labels.get, render.label)}
 
 
 def get_note(backend: Backend, params: Params, _request: Request) -> Any:
     """Item notes and project notes alike."""
-    user = authenticate(backend, params)
-    note_id = _required_int(params, "note_id")
-    with backend.read() as conn:
-        return {"note": render.note(notes.get(conn, user["id"], note_id))}
+    return {"note": _one(backend, params, "note_id", notes.get, render.note)}
 
 
 def get_filter(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
-    filter_id = _required_int(params, "filter_id")
-    with backend.read() as conn:
-        return {"filter": render.filter_(filters.get(conn, user["id"], filter_id))}
+    return {"filter": _one(backend, params, "filter_id", filters.get, render.filter_)}
 
 
 def get_reminder(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
-    reminder_id = _required_int(params, "reminder_id")
-    with backend.read() as conn:
-        return {"reminder": render.reminder(reminders.get(conn, user["id"], reminder_id))}
+    return {"reminder": _one(backend, params, "reminder_id", reminders.get, render.reminder)}
 
 
 # -- templates -------------------------------------------------------------------------------

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from taskhaven.api.todoist_v6.colors import LABEL_PALETTE, to_hex
 from taskhaven.api.todoist_v6.commands.base import Args, Created, Ctx, command
-from taskhaven.api.todoist_v6.commands.labels import apply_orders
+from taskhaven.api.todoist_v6.commands.labels import apply_orders, label_like_changes
 from taskhaven.core import filters
 
 
 def _changes(args: Args) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for key in ("name", "query"):
-        if args.has(key):
-            changes[key] = args.get(key)
-    if args.get("color") is not None:
-        # Filters use the label palette (spec §3.5).
-        changes["color"] = to_hex(args.get("color"), LABEL_PALETTE)
-    if args.get("item_order") is not None:
-        changes["item_order"] = args.integer("item_order")
-    return changes
+    # Filters use the label palette (spec §3.5).
+    return label_like_changes(args, ("name", "query"))
 
 
 @command("filter_add")

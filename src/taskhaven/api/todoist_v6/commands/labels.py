@@ -11,10 +11,13 @@ from taskhaven.core import labels
 from taskhaven.core.backend import Unit
 
 
-def _changes(args: Args) -> dict[str, Any]:
+def label_like_changes(args: Args, texts: tuple[str, ...] = ("name",)) -> dict[str, Any]:
+    """The wire fields labels and filters share, in core names: ``texts`` as sent, a colour
+    index of the label palette (filters use it too, spec §3.5), an integer order."""
     changes: dict[str, Any] = {}
-    if args.has("name"):
-        changes["name"] = args.get("name")
+    for key in texts:
+        if args.has(key):
+            changes[key] = args.get(key)
     if args.get("color") is not None:
         changes["color"] = to_hex(args.get("color"), LABEL_PALETTE)
     if args.get("item_order") is not None:
@@ -25,7 +28,7 @@ def _changes(args: Args) -> dict[str, Any]:
 @command("label_add", "label_register")
 def label_add(ctx: Ctx, args: Args) -> Created:
     args.required("name")
-    changes = _changes(args)
+    changes = label_like_changes(args)
     row = labels.add(
         ctx.unit,
         name=changes["name"],
@@ -37,7 +40,7 @@ def label_add(ctx: Ctx, args: Args) -> Created:
 
 @command("label_update")
 def label_update(ctx: Ctx, args: Args) -> None:
-    labels.update_label(ctx.unit, args.id("id"), _changes(args))
+    labels.update_label(ctx.unit, args.id("id"), label_like_changes(args))
 
 
 @command("label_delete")
