@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import RowMapping
@@ -63,6 +63,20 @@ from taskhaven.store.schema import labels as labels_table
 # --- the per-object frame ---------------------------------------------------------------------
 
 
+class _Added(Protocol):
+    @property
+    def id(self) -> str | None: ...
+
+
+class _Updated(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+A = TypeVar("A", bound=_Added)
+U = TypeVar("U", bound=_Updated)
+
+
 class Outcome:
     """``id2etag``/``id2error`` of one batch, filled object by object."""
 
@@ -86,6 +100,25 @@ class Outcome:
         self.id2error.pop(oid, None)
         if result is not None:
             self.id2etag[oid] = result
+
+    def run_all(
+        self,
+        adds: Sequence[A] | None,
+        add: Callable[[A, str], str],
+        updates: Sequence[U] | None,
+        update: Callable[[U], str],
+        deletes: Sequence[str],
+        delete: Callable[[str], None],
+    ) -> None:
+        """Adds (under the client's id, else a new one), then updates, then deletes, each
+        in the order sent and each on its own (``run``)."""
+        for spec in adds or []:
+            oid = spec.id or new_oid()
+            self.run(oid, partial(add, spec, oid))
+        for change in updates or []:
+            self.run(change.id, partial(update, change))
+        for oid in deletes:
+            self.run(oid, partial(delete, oid))
 
     def answer(self) -> dict[str, Any]:
         return {"id2etag": self.id2etag, "id2error": self.id2error}
@@ -175,13 +208,14 @@ def batch_project(backend: Backend, request: Request, body: Any) -> Any:
     batch = parse(ProjectBatch, body)
     with backend.write(user["id"]) as unit:
         out = Outcome(unit)
-        for add in batch.add or []:
-            oid = add.id or new_oid()
-            out.run(oid, partial(_add_project, unit, add, oid))
-        for upd in batch.update or []:
-            out.run(upd.id, partial(_update_project_by_oid, unit, upd))
-        for oid in batch.delete or []:
-            out.run(oid, partial(_delete_project, unit, oid))
+        out.run_all(
+            batch.add,
+            partial(_add_project, unit),
+            batch.update,
+            partial(_update_project_by_oid, unit),
+            batch.delete or [],
+            partial(_delete_project, unit),
+        )
     return out.answer()
 
 
@@ -234,13 +268,14 @@ def batch_group(backend: Backend, request: Request, body: Any) -> Any:
     batch = parse(GroupBatch, body)
     with backend.write(user["id"]) as unit:
         out = Outcome(unit)
-        for add in batch.add or []:
-            oid = add.id or new_oid()
-            out.run(oid, partial(_add_group, unit, add, oid))
-        for upd in batch.update or []:
-            out.run(upd.id, partial(_update_group_by_oid, unit, upd))
-        for oid in batch.delete or []:
-            out.run(oid, partial(_delete_group, unit, oid))
+        out.run_all(
+            batch.add,
+            partial(_add_group, unit),
+            batch.update,
+            partial(_update_group_by_oid, unit),
+            batch.delete or [],
+            partial(_delete_group, unit),
+        )
     return out.answer()
 
 
@@ -500,13 +535,14 @@ def batch_task(backend: Backend, request: Request, body: Any) -> Any:
     with backend.write(user["id"]) as unit:
         writer = TaskWriter(unit, user)
         out = Outcome(unit, on_error=writer.forget)
-        for add in batch.add or []:
-            oid = add.id or new_oid()
-            out.run(oid, partial(writer.add, add, oid))
-        for upd in batch.update or []:
-            out.run(upd.id, partial(writer.update_by_oid, upd))
-        for gone in batch.delete or []:
-            out.run(gone.task_id, partial(writer.delete, gone.task_id))
+        out.run_all(
+            batch.add,
+            writer.add,
+            batch.update,
+            writer.update_by_oid,
+            [gone.task_id for gone in batch.delete or []],
+            writer.delete,
+        )
     return out.answer()
 
 
