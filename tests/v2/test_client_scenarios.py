@@ -1,4 +1,4 @@
-"""Client scenarios the V2 API still gets wrong: each test states TickTick's behaviour."""
+"""Client scenarios from TickTick's own behaviour: reminder ids belong to their task."""
 
 from __future__ import annotations
 
@@ -7,19 +7,12 @@ import pytest
 from tests.servers import RunningServer
 from tests.v2.batch_helpers import V2, oid, task, v2_account
 
-REMINDER_IDS_ARE_GLOBAL = (
-    "a task's reminder ids must be unique across all reminders ever stored, so a task that "
-    "reuses the id of another task's (or a deleted task's) reminder is refused with "
-    "INVALID_PARAMETER; in TickTick reminders belong to their task and the write succeeds"
-)
-
 
 @pytest.fixture
 def v2(server: RunningServer) -> V2:
     return v2_account(server)
 
 
-@pytest.mark.xfail(reason=REMINDER_IDS_ARE_GLOBAL, strict=True)
 def test_update_may_give_a_task_the_reminder_id_another_task_uses(v2: V2) -> None:
     # One task's reminders copied onto another, ids included: what a client does when it
     # edits a task after copying settings over from a second one.
@@ -49,7 +42,6 @@ def test_update_may_give_a_task_the_reminder_id_another_task_uses(v2: V2) -> Non
     assert tasks[second]["reminders"] == [reminder]
 
 
-@pytest.mark.xfail(reason=REMINDER_IDS_ARE_GLOBAL, strict=True)
 def test_new_task_may_reuse_a_reminder_id_of_another_task(v2: V2) -> None:
     first, second, shared = oid(), oid(), oid()
     reminder = {"id": shared, "trigger": "TRIGGER:-PT30M"}
@@ -66,7 +58,6 @@ def test_new_task_may_reuse_a_reminder_id_of_another_task(v2: V2) -> None:
     assert tasks[first]["reminders"] == [reminder]
 
 
-@pytest.mark.xfail(reason=REMINDER_IDS_ARE_GLOBAL, strict=True)
 def test_task_recreated_after_delete_may_keep_its_reminder_ids(v2: V2) -> None:
     # Delete, then add again from the client's local copy (an undo, a replayed backup).
     old, new, rid = oid(), oid(), oid()

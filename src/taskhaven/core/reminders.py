@@ -308,7 +308,8 @@ def add(
     }
     item = items.get(unit.conn, unit.user_id, item_id)
     values = _values(unit, item, fields, type, check_due=require_due)
-    return get(unit.conn, unit.user_id, rows.create(unit, reminders, oid, values))
+    scope = [reminders.c.item_id == item["id"]]
+    return get(unit.conn, unit.user_id, rows.create(unit, reminders, oid, values, scope))
 
 
 def update_reminder(

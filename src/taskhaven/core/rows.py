@@ -8,10 +8,10 @@ stay in its module; what is here is the same for every table with ``id``, ``user
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, RowMapping, Table, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
 
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
@@ -84,26 +84,43 @@ def owned_by_oid(
     return row
 
 
-def fresh_oid(conn: Connection, table: Table, oid: str | None) -> str:
-    """A client-chosen string id when it is well formed and free, else a new one."""
+def fresh_oid(
+    conn: Connection,
+    table: Table,
+    oid: str | None,
+    scope: Sequence[ColumnElement[bool]] = (),
+) -> str:
+    """A client-chosen string id when it is well formed and free, else a new one.
+
+    ``scope`` narrows "free" for ids unique only within a parent (a reminder's, per task).
+    """
     if oid is None:
         return new_oid()
     if not is_oid(oid):
         raise InvalidArgument("id", "Invalid argument value: id (24 hex characters)")
     # Race: two writers choosing the same id. Writers hold the change-counter lock until
     # they commit (store/counter.py), so this check and the insert cannot interleave.
-    if conn.execute(select(table.c.id).where(table.c.oid == oid)).first():
+    if conn.execute(select(table.c.id).where(table.c.oid == oid, *scope)).first():
         raise InvalidArgument("id", "Invalid argument value: id (already in use)")
     return oid
 
 
-def create(unit: Unit, table: Table, oid: str | None, values: Mapping[str, Any]) -> int:
+def create(
+    unit: Unit,
+    table: Table,
+    oid: str | None,
+    values: Mapping[str, Any],
+    scope: Sequence[ColumnElement[bool]] = (),
+) -> int:
     """Insert one row of the unit's user under ``fresh_oid``; returns the new id.
 
     Invariant: the row gets a fresh ``seq``, and the unit's time in ``modified_at`` where
     the table has that column (as ``touch`` does).
     """
-    stamped: dict[str, Any] = {"oid": fresh_oid(unit.conn, table, oid), "user_id": unit.user_id}
+    stamped: dict[str, Any] = {
+        "oid": fresh_oid(unit.conn, table, oid, scope),
+        "user_id": unit.user_id,
+    }
     if "modified_at" in table.c:
         stamped["modified_at"] = unit.now
     stamped["seq"] = unit.stamp()

@@ -230,7 +230,9 @@ reminders = Table(
     "reminders",
     metadata,
     _pk(),
-    _oid(),
+    # A reminder's string id belongs to its task (TickTick clients copy reminders, ids
+    # included, from one task to another), so it is unique per item, not table-wide.
+    Column("oid", String(64), nullable=False),
     _user_fk(),
     Column("item_id", BigInteger, nullable=False),
     Column("notify_uid", BigInteger, nullable=True),
@@ -250,6 +252,7 @@ reminders = Table(
     _seq(),
     Index("ix_reminders_user_seq", "user_id", "seq"),
     Index("ix_reminders_item", "item_id"),
+    Index("uq_reminders_item_oid", "item_id", "oid", unique=True),
 )
 
 uploads = Table(

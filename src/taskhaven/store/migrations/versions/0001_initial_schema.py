@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 01:28:49.914579
+Create Date: 2026-11-25 03:18:06.221638
 """
 
 from __future__ import annotations
@@ -302,11 +302,11 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_reminders_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
-        sa.UniqueConstraint("oid", name=op.f("uq_reminders_oid")),
     )
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.create_index("ix_reminders_item", ["item_id"], unique=False)
         batch_op.create_index("ix_reminders_user_seq", ["user_id", "seq"], unique=False)
+        batch_op.create_index("uq_reminders_item_oid", ["item_id", "oid"], unique=True)
 
     op.create_table(
         "sessions",
@@ -387,6 +387,7 @@ def downgrade() -> None:
 
     op.drop_table("sessions")
     with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.drop_index("uq_reminders_item_oid")
         batch_op.drop_index("ix_reminders_user_seq")
         batch_op.drop_index("ix_reminders_item")
 
