@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from taskhaven.api.ticktick_v2 import batch, check, closed, tags, user
+from taskhaven.api.ticktick_v2 import batch, check, closed, tags, task, user
 
 PREFIX = "/api/v2"
 
@@ -16,4 +16,5 @@ def routes() -> list[BaseRoute]:
     found += closed.routes(PREFIX)
     found += batch.routes(PREFIX)
     found += tags.routes(PREFIX)
+    found += task.routes(PREFIX)
     return found
