@@ -47,15 +47,20 @@ def new_email() -> str:
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def account(server: RunningServer) -> dict[str, Any]:
-    """A freshly registered user: its User object, with ``token`` and the password."""
-    email = new_email()
+def register(server: RunningServer, full_name: str = "Test User") -> dict[str, Any]:
+    """Register a new user through the Sync API; its User object, with ``token``."""
     response = httpx.post(
         server.url + "/API/v6/register",
-        data={"email": email, "full_name": "Test User", "password": PASSWORD},
+        data={"email": new_email(), "full_name": full_name, "password": PASSWORD},
     )
     assert response.status_code == 200, response.text
     user: dict[str, Any] = response.json()
+    return user
+
+
+@pytest.fixture
+def account(server: RunningServer) -> dict[str, Any]:
+    """A freshly registered user: its User object, with ``token`` and the password."""
+    user = register(server)
     user["password"] = PASSWORD
     return user

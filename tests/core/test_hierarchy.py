@@ -16,7 +16,6 @@ from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import new_oid
 from taskhaven.store.schema import items, projects
 from tests.conftest import PASSWORD, new_email
-from tests.servers import RunningServer
 
 
 def _user(backend: Backend) -> tuple[int, int]:
@@ -81,11 +80,6 @@ def assert_consistent(rows: list[Any]) -> None:
         assert row.indent == expected
         assert 1 <= row.indent <= hierarchy.MAX_INDENT
     assert flat_tree_parents(rows) == {row.id: row.parent_id for row in rows}
-
-
-@pytest.fixture
-def backend(server: RunningServer) -> Backend:
-    return server.backend
 
 
 def test_set_parent_places_the_child_after_the_parents_subtree(backend: Backend) -> None:

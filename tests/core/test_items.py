@@ -17,7 +17,6 @@ from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import DomainError, InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.ids import new_oid
 from tests.conftest import PASSWORD, new_email
-from tests.servers import RunningServer
 
 SETTINGS = settings(
     max_examples=40,
@@ -25,17 +24,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 ZONES = ["UTC", "Europe/Athens", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati"]
-
-
-@pytest.fixture
-def backend(server: RunningServer) -> Backend:
-    return server.backend
-
-
-@pytest.fixture
-def user_id(backend: Backend) -> int:
-    row, _token = users.register(backend, email=new_email(), password=PASSWORD)
-    return int(row["id"])
 
 
 @pytest.fixture

@@ -6,23 +6,10 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from taskhaven.core import items, projects, users
+from taskhaven.core import items, projects
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.store.schema import items as items_table
-from tests.conftest import PASSWORD, new_email
-from tests.servers import RunningServer
-
-
-@pytest.fixture
-def backend(server: RunningServer) -> Backend:
-    return server.backend
-
-
-@pytest.fixture
-def user_id(backend: Backend) -> int:
-    row, _token = users.register(backend, email=new_email(), password=PASSWORD)
-    return int(row["id"])
 
 
 def contents(backend: Backend, user_id: int) -> list[str]:

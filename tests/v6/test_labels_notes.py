@@ -13,7 +13,7 @@ import todoist
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, new_email
+from tests.conftest import register
 from tests.servers import RunningServer
 
 
@@ -56,13 +56,7 @@ def status_of(body: Any, index: int, commands: list[dict[str, Any]]) -> Any:
 
 def register_user(server: RunningServer) -> dict[str, Any]:
     """A further user (the other side of "another user's objects")."""
-    response = httpx.post(
-        server.url + "/API/v6/register",
-        data={"email": new_email(), "full_name": "Other User", "password": PASSWORD},
-    )
-    assert response.status_code == 200, response.text
-    user: dict[str, Any] = response.json()
-    return user
+    return register(server, "Other User")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import todoist
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, new_email
+from tests.conftest import PASSWORD, new_email, register
 from tests.servers import RunningServer
 
 # Every call that needs a token, with enough other parameters to get past their checks.
@@ -95,13 +95,7 @@ def assert_error(response: httpx.Response, status: int, code: int | None = None)
 @pytest.fixture
 def other(server: RunningServer) -> dict[str, Any]:
     """A second account: the owner of "someone else's" objects."""
-    response = httpx.post(
-        server.url + "/API/v6/register",
-        data={"email": new_email(), "full_name": "Other User", "password": PASSWORD},
-    )
-    assert response.status_code == 200, response.text
-    user: dict[str, Any] = response.json()
-    return user
+    return register(server, "Other User")
 
 
 # -- transport and authentication ------------------------------------------------------------

@@ -1,0 +1,21 @@
+"""Fixtures for driving core directly (no HTTP): the session server's backend and a user."""
+
+from __future__ import annotations
+
+import pytest
+
+from taskhaven.core import users
+from taskhaven.core.backend import Backend
+from tests.conftest import PASSWORD, new_email
+from tests.servers import RunningServer
+
+
+@pytest.fixture
+def backend(server: RunningServer) -> Backend:
+    return server.backend
+
+
+@pytest.fixture
+def user_id(backend: Backend) -> int:
+    row, _token = users.register(backend, email=new_email(), password=PASSWORD)
+    return int(row["id"])
