@@ -133,3 +133,23 @@ def test_commit_only_answer_has_no_resource_arrays(
     ).json()
     assert set(body) == {"seq_no", "seq_no_global", "UserId", "SyncStatus", "TempIdMapping"}
     assert isinstance(body["TempIdMapping"]["$t"], int)
+
+
+def test_adding_after_the_highest_possible_order_is_not_an_error(
+    server: RunningServer, account: dict[str, Any]
+) -> None:
+    top = 2**63 - 1
+    commands = [
+        {
+            "type": "project_add",
+            "uuid": "o1",
+            "temp_id": "$1",
+            "args": {"name": "A", "item_order": top},
+        },
+        {"type": "project_add", "uuid": "o2", "temp_id": "$2", "args": {"name": "B"}},
+    ]
+    body = httpx.post(
+        server.url + "/API/v6/sync",
+        data={"token": account["token"], "commands": orjson.dumps(commands).decode()},
+    ).json()
+    assert body["SyncStatus"] == {"o1": "ok", "o2": "ok"}

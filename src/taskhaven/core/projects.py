@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, select, update
+from sqlalchemy import Connection, RowMapping, select, update
 
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
@@ -72,15 +72,6 @@ def live(unit: Unit, project_id: int | None) -> RowMapping:
     return row
 
 
-def _next_order(conn: Connection, user_id: int) -> int:
-    top = conn.execute(
-        select(func.max(projects.c.item_order)).where(
-            projects.c.user_id == user_id, projects.c.is_deleted.is_(False)
-        )
-    ).scalar()
-    return int(top or 0) + 1
-
-
 def add(
     unit: Unit,
     *,
@@ -99,7 +90,9 @@ def add(
         "color": rows.color(color),
         "indent": check_indent(indent),
         "item_order": (
-            _next_order(unit.conn, unit.user_id) if item_order is None else check_order(item_order)
+            rows.next_order(unit.conn, projects, unit.user_id)
+            if item_order is None
+            else check_order(item_order)
         ),
         "group_id": group_id,
         "kind": _check_kind(kind),
