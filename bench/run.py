@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from taskhaven.api.todoist_v6.sync import read, run_commands
+from taskhaven.api.todoist.v6.sync import read, run_commands
 from taskhaven.app import create_app
 from taskhaven.core import users
 from taskhaven.core.backend import Backend

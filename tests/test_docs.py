@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from starlette.routing import Route
 
-from taskhaven.api.ticktick_v2.routes import routes as v2_routes
-from taskhaven.api.todoist_v6.commands import COMMANDS
-from taskhaven.api.todoist_v6.routes import HANDLERS, routes
+from taskhaven.api.ticktick.v2.routes import routes as v2_routes
+from taskhaven.api.todoist.v6.commands import COMMANDS
+from taskhaven.api.todoist.v6.routes import HANDLERS, routes
 from taskhaven.settings import Settings
 
 DOCS = Path(__file__).parent.parent / "docs"

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from taskhaven.api.ticktick_v2.routes import routes as v2_routes
-from taskhaven.api.todoist_v6.routes import routes as v6_routes
+from taskhaven.api.ticktick.v2.routes import routes as v2_routes
+from taskhaven.api.todoist.v6.routes import routes as v6_routes
 from taskhaven.core.backend import Backend
 from taskhaven.middleware import redact
 from taskhaven.middleware.body_limit import BodyLimit

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
-from taskhaven.api.todoist_v6.sync import run_commands
+from taskhaven.api.todoist.v6.sync import run_commands
 from taskhaven.core import items, projects, users
 from taskhaven.core.backend import Backend
 from taskhaven.store.schema import items as items_table

@@ -1,0 +1,107 @@
+"""``GET batch/check/{checkPoint}``: the full snapshot (0) or what changed since a cursor.
+
+The cursor is the database-wide change counter (the Sync API's ``seq_no``), read *before*
+any row: a change that commits in between is then sent now and again next time, which
+merging by id makes harmless, while reading it afterwards could skip that change for good.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Route
+
+from taskhaven.api.ticktick import codes as mapping
+from taskhaven.api.ticktick.v2 import render
+from taskhaven.api.ticktick.v2.auth import current_user
+from taskhaven.api.ticktick.v2.http import endpoint
+from taskhaven.core import changes, groups, snapshot
+from taskhaven.core.backend import Backend
+from taskhaven.core.ids import inbox_oid
+from taskhaven.store.schema import labels, project_groups, projects
+
+
+def _projects(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    """Every live list but the inbox, archived ones included (``closed: true``)."""
+    group_oids = groups.oids(conn, user_id)
+    return [
+        render.project(row, group_oids)
+        for row in snapshot.live_rows(conn, projects, user_id)
+        if not row["is_inbox"]
+    ]
+
+
+def _groups(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    return [render.group(row) for row in groups.live(conn, user_id)]
+
+
+def _tags(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    return [render.tag(row) for row in snapshot.live_rows(conn, labels, user_id)]
+
+
+def _task_bean(conn: Connection, user: RowMapping, since: int) -> dict[str, Any]:
+    if since == 0:
+        rows = snapshot.active_tasks(conn, user["id"])
+        deleted: list[RowMapping] = []
+    else:
+        changed = snapshot.tasks_changed_since(conn, user["id"], since)
+        rows = [row for row in changed if not row["is_deleted"]]
+        deleted = [row for row in changed if row["is_deleted"]]
+    update = render.tasks(conn, user, rows)
+    project_oids = snapshot.oids(conn, projects, user["id"], {r["project_id"] for r in deleted})
+    return {
+        "update": update,
+        "add": [],
+        "delete": [
+            {"taskId": row["oid"], "projectId": project_oids.get(row["project_id"])}
+            for row in deleted
+        ],
+        "empty": not update and not deleted,
+        "tagUpdate": [],
+    }
+
+
+def snapshot_since(backend: Backend, user: RowMapping, since: int) -> dict[str, Any]:
+    """The answer for a reader at ``since``; 0 is the full snapshot strict clients expect."""
+    user_id = user["id"]
+    with backend.read() as conn:
+        cursor = changes.cursor(conn)
+        bean = _task_bean(conn, user, since)
+        full = since == 0
+
+        def when_changed(table: Any, build: Any) -> Any:
+            # Whole arrays whenever any member changed (absence = deleted), else null.
+            if full or snapshot.changed_since(conn, table, user_id, since):
+                return build(conn, user_id)
+            return None
+
+        return {
+            "checkPoint": mapping.check_point(cursor),
+            "inboxId": inbox_oid(user_id),
+            "projectProfiles": when_changed(projects, _projects),
+            "projectGroups": when_changed(project_groups, _groups),
+            "tags": when_changed(labels, _tags),
+            "syncTaskBean": bean,
+            "checks": None,
+            "filters": [] if full else None,
+            "syncOrderBean": {"orderByType": {}},
+            "syncOrderBeanV3": {"orderByType": {}},
+            "syncTaskOrderBean": {
+                "taskOrderByDate": {},
+                "taskOrderByPriority": {},
+                "taskOrderByProject": {},
+            },
+            "remindChanges": [],
+        }
+
+
+def batch_check(backend: Backend, request: Request, _body: Any) -> Any:
+    user = current_user(backend, request)
+    since = mapping.since_check_point(request.path_params["check_point"])
+    return snapshot_since(backend, user, since)
+
+
+def routes(prefix: str) -> list[BaseRoute]:
+    return [Route(prefix + "/batch/check/{check_point}", endpoint(batch_check), methods=["GET"])]

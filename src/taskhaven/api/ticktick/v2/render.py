@@ -1,0 +1,279 @@
+"""Core rows to V2 objects, with exactly the keys strict clients accept.
+
+pyticktick 0.3.0 forbids unknown keys in every V2 answer, nested objects included, and
+requires some keys even when null. Each function here emits the documented keys and no
+others; tests validate the output against the client's own models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection
+
+from taskhaven.api.ticktick import codes as mapping
+from taskhaven.core import hierarchy, reminders, snapshot
+from taskhaven.core.dates import format_v2
+from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.ids import is_oid
+from taskhaven.store.schema import items, labels, projects
+
+Row = Mapping[Any, Any]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@lru_cache(maxsize=4096)
+def _valid_rule(rule: str) -> bool:
+    try:
+        mapping.check_repeat_flag(rule)
+    except InvalidArgument:
+        return False
+    return True
+
+
+# --- projects and groups ----------------------------------------------------------------------
+
+
+def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
+    """ProjectV2. ``closed`` is true for archived lists and null otherwise."""
+    group = row["group_id"]
+    return {
+        "id": row["oid"],
+        "name": row["name"],
+        "color": row["color"],
+        "etag": mapping.etag(row["seq"]),
+        "groupId": group_oids.get(group) if group is not None else None,
+        "inAll": True,
+        "kind": row["kind"] if row["kind"] in ("TASK", "NOTE") else "TASK",
+        "modifiedTime": format_v2(row["modified_at"]),
+        "sortOption": None,
+        "viewMode": row["view_mode"],
+        "background": None,
+        "barcodeNeedAudit": False,
+        "isOwner": True,
+        "sortOrder": row["item_order"],
+        "sortType": None,
+        "userCount": 1,
+        "closed": True if row["is_archived"] else None,
+        "muted": bool(row["muted"]),
+        "transferred": None,
+        "notificationOptions": None,
+        "teamId": None,
+        "permission": None,
+        "timeline": None,
+        "needAudit": True,
+        "openToTeam": False,
+        "teamMemberPermission": None,
+        "source": 1,
+        "showType": None,
+        "reminderType": None,
+    }
+
+
+def group(row: Row) -> dict[str, Any]:
+    """ProjectGroupV2 (``sortType`` must be a non-empty string)."""
+    return {
+        "id": row["oid"],
+        "etag": mapping.etag(row["seq"]),
+        "name": row["name"],
+        "showAll": bool(row["show_all"]),
+        "sortOrder": row["sort_order"],
+        "viewMode": row["view_mode"],
+        "deleted": 1 if row["is_deleted"] else 0,
+        "userId": row["user_id"],
+        "sortType": "project",
+        "sortOption": None,
+        "teamId": None,
+        "timeline": None,
+        "background": None,
+    }
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+
+def tag(row: Row) -> dict[str, Any]:
+    """TagV2 from a label: label names the Sync API allows but tags do not are sanitised."""
+    label = mapping.tag_label_from_label_name(row["name"])
+    return {
+        "name": mapping.tag_name(label),
+        "rawName": mapping.tag_name_from_label_name(row["raw_name"] or row["name"]),
+        "label": label,
+        "parent": mapping.tag_name_from_label_name(row["parent"]) if row["parent"] else None,
+        "color": row["color"],
+        "sortOrder": row["item_order"],
+        "sortType": row["sort_type"]
+        if row["sort_type"] in ("project", "title", "tag")
+        else "project",
+        "etag": mapping.etag(row["seq"]),
+        "type": 1,
+    }
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Related:
+    """What rendering a set of tasks needs beyond their own rows, fetched in bulk."""
+
+    user_id: int
+    user_zone: str
+    project_oids: dict[int, str] = field(default_factory=dict)
+    item_oids: dict[int, str] = field(default_factory=dict)
+    children: dict[int, list[str]] = field(default_factory=dict)
+    tag_names: dict[int, str] = field(default_factory=dict)
+    reminders: dict[int, list[Row]] = field(default_factory=dict)
+    reminder_seqs: dict[int, int] = field(default_factory=dict)
+
+
+def related(conn: Connection, user: Row, rows: Sequence[Row]) -> Related:
+    ids = [row["id"] for row in rows]
+    parents = {row["parent_id"] for row in rows if row["parent_id"] is not None}
+    return Related(
+        user_id=user["id"],
+        user_zone=user["timezone"] or "UTC",
+        project_oids=snapshot.oids(conn, projects, user["id"], {r["project_id"] for r in rows}),
+        item_oids=snapshot.oids(conn, items, user["id"], parents),
+        children=hierarchy.child_oids(conn, user["id"], ids),
+        tag_names={
+            row["id"]: mapping.tag_name_from_label_name(row["name"])
+            for row in snapshot.live_rows(conn, labels, user["id"])
+        },
+        reminders={k: list(v) for k, v in snapshot.reminders_of(conn, user["id"], ids).items()},
+        reminder_seqs=snapshot.reminder_seqs(conn, user["id"], ids),
+    )
+
+
+def _status(value: Any) -> int:
+    return value if value in mapping.STATUSES else mapping.COMPLETED
+
+
+def reminder_list(row: Row, found: Iterable[Row]) -> list[dict[str, Any]]:
+    """Relative reminders as they are; absolute ones as an offset from the due moment
+    (when the task has one); location reminders have no TickTick form and are left out."""
+    out = []
+    for reminder in found:
+        trigger = reminder["trigger"]
+        if reminder["type"] == "absolute" and reminder["due_at"] and row["due_at"]:
+            seconds = (_aware(row["due_at"]) - _aware(reminder["due_at"])).total_seconds()
+            minutes = int(seconds // 60)
+            trigger = (
+                reminders.offset_to_trigger(minutes)
+                if abs(minutes) <= reminders.MAX_OFFSET
+                else None
+            )
+        elif reminder["type"] != "relative":
+            trigger = None
+        if trigger:
+            out.append({"id": reminder["oid"], "trigger": trigger})
+    return out
+
+
+def checklist_item(entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    """ItemV2 from a stored checklist entry; None for an entry no client could read."""
+    if not is_oid(entry.get("id")):
+        return None
+    status = entry.get("status")
+    order = entry.get("sort_order")
+    title = entry.get("title")
+    start = entry.get("start_date")
+    completed = entry.get("completed_at")
+    all_day = entry.get("is_all_day")
+    zone = entry.get("time_zone")
+    return {
+        "id": entry["id"],
+        "title": title if isinstance(title, str) else None,
+        "status": status if status in mapping.STATUSES else 0,
+        "sortOrder": order if isinstance(order, int) and not isinstance(order, bool) else 0,
+        "startDate": start if isinstance(start, str) else None,
+        "isAllDay": all_day if isinstance(all_day, bool) else None,
+        "timeZone": zone if isinstance(zone, str) and zone else None,
+        "completedTime": completed if isinstance(completed, str) else None,
+        "snoozeReminderTime": None,
+    }
+
+
+def _dates(row: Row, zone: ZoneInfo) -> tuple[str | None, str | None]:
+    """(startDate, dueDate). A whole day is named by its local midnight. The start is only
+    shown while it still makes sense next to the due date, which the Sync API may have
+    moved without knowing about starts."""
+    due = row["due_at"]
+    if due is None:
+        return None, None
+    due_moment = _aware(due)
+    shown_due = mapping.whole_day_to_ticktick(due_moment, zone) if row["all_day"] else due_moment
+    start = row["start_at"]
+    if start is None or _aware(start) > due_moment:
+        return format_v2(shown_due), format_v2(shown_due)
+    return format_v2(_aware(start)), format_v2(shown_due)
+
+
+def task(row: Row, rel: Related) -> dict[str, Any]:
+    """TaskV2 of a stored item."""
+    zone_name = row["time_zone"] or rel.user_zone
+    start, due = _dates(row, _zone(zone_name))
+    status = _status(row["status"])
+    checklist = row["kind"] == "CHECKLIST"
+    tags: list[str] = []
+    for label_id in row["labels"] or []:
+        name = rel.tag_names.get(label_id)
+        if name is not None and name not in tags:
+            tags.append(name)
+    entries = [checklist_item(e) for e in row["checklist"] or [] if isinstance(e, Mapping)]
+    rule = row["repeat_flag"]
+    closed = status != mapping.OPEN
+    parent = row["parent_id"]
+    return {
+        "id": row["oid"],
+        "projectId": rel.project_oids.get(row["project_id"], f"inbox{rel.user_id}"),
+        "sortOrder": row["item_order"],
+        "title": row["content"],
+        "content": None if checklist else row["description"],
+        "desc": row["description"] if checklist else None,
+        "timeZone": zone_name,
+        "isFloating": bool(row["is_floating"]),
+        "isAllDay": bool(row["all_day"]) if row["due_at"] is not None else False,
+        "reminders": reminder_list(row, rel.reminders.get(row["id"], [])),
+        "priority": mapping.priority_to_ticktick(row["priority"]),
+        "status": status,
+        "items": [e for e in entries if e is not None],
+        "progress": row["progress"],
+        "modifiedTime": format_v2(row["modified_at"]),
+        "createdTime": format_v2(row["created_at"]),
+        "etag": mapping.etag(max(row["seq"], rel.reminder_seqs.get(row["id"], 0))),
+        "deleted": 1 if row["is_deleted"] else 0,
+        "creator": row["user_id"],
+        "tags": tags,
+        "kind": row["kind"] if row["kind"] in ("TEXT", "NOTE", "CHECKLIST") else "TEXT",
+        "startDate": start,
+        "dueDate": due,
+        "repeatFlag": rule if rule and _valid_rule(rule) else None,
+        "repeatFrom": row["repeat_from"] if row["repeat_from"] in (0, 1, 2) else None,
+        "completedTime": format_v2(row["completed_at"]) if closed else None,
+        "completedUserId": row["completed_by"] if closed else None,
+        "parentId": rel.item_oids.get(parent) if parent is not None else None,
+        "childIds": rel.children.get(row["id"], []),
+        "attachments": [],
+        "focusSummaries": [],
+    }
+
+
+def tasks(conn: Connection, user: Row, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    rel = related(conn, user, rows)
+    return [task(row, rel) for row in rows]

@@ -1,0 +1,1 @@
+"""The Todoist protocol family: the Sync API (v6)."""

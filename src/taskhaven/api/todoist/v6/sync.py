@@ -1,0 +1,239 @@
+"""``/API/v6/sync``: run the commands, then read what changed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy.exc import DataError, IntegrityError
+
+from taskhaven.api.todoist.v6 import render
+from taskhaven.api.todoist.v6.commands import COMMANDS
+from taskhaven.api.todoist.v6.commands.base import Args, Created, Ctx
+from taskhaven.api.todoist.v6.errors import (
+    TOO_MANY_COMMANDS,
+    UNKNOWN_COMMAND,
+    error_object,
+    map_error,
+)
+from taskhaven.api.todoist.v6.params import Params
+from taskhaven.core import changes, users
+from taskhaven.core import commands as core_commands
+from taskhaven.core.backend import Backend, utcnow
+from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
+from taskhaven.store.schema import filters, items, labels, notes, projects, reminders
+
+log = logging.getLogger(__name__)
+
+RESOURCE_TYPES = (
+    "projects",
+    "items",
+    "labels",
+    "notes",
+    "filters",
+    "reminders",
+    "locations",
+    "user",
+    "live_notifications",
+    "day_orders",
+    "collaborators",
+    "notification_settings",
+)
+
+
+class TooManyCommands(LimitExceeded):
+    pass
+
+
+def parse_commands(params: Params, limit: int) -> list[dict[str, Any]]:
+    """Validate the whole envelope before anything runs: all commands or none."""
+    raw = params.json("commands", [])
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidArgument("commands", "Invalid argument value: commands (must be a list)")
+    if len(raw) > limit:
+        raise TooManyCommands(f"Too many commands (at most {limit} per request)")
+    for position, cmd in enumerate(raw):
+        if not isinstance(cmd, dict):
+            raise InvalidArgument("commands", f"Command {position} is not an object")
+        if not isinstance(cmd.get("type"), str):
+            raise InvalidArgument("commands", f"Command {position} has no string 'type'")
+        if not isinstance(cmd.get("uuid"), str) or not cmd["uuid"]:
+            raise InvalidArgument("commands", f"Command {position} has no string 'uuid'")
+        if not isinstance(cmd.get("args", {}), dict):
+            raise InvalidArgument(
+                "commands", f"Command {position} has 'args' that is not an object"
+            )
+        temp_id = cmd.get("temp_id")
+        if temp_id is not None and not isinstance(temp_id, str):
+            raise InvalidArgument("commands", f"Command {position} has a non-string 'temp_id'")
+    return raw
+
+
+def run_commands(
+    backend: Backend, user_id: int, batch: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """One transaction for the batch, one savepoint per command (architecture §5)."""
+    statuses: dict[str, Any] = {}
+    mapping: dict[str, int] = {}
+    with backend.write(user_id) as unit:
+        ctx = Ctx(backend=backend, unit=unit)
+        log = core_commands.CommandLog(unit, [cmd["uuid"] for cmd in batch])
+        for cmd in batch:
+            uuid: str = cmd["uuid"]
+            temp_id: str | None = cmd.get("temp_id")
+            stored = log.recall(uuid)
+            if stored is not None:
+                # A retry: report the first outcome again, run nothing.
+                statuses[uuid] = stored.status
+                if stored.temp_id and stored.object_id is not None:
+                    mapping[stored.temp_id] = stored.object_id
+                    ctx.temp_ids[stored.temp_id] = stored.object_id
+                continue
+            status, created = _run_one(ctx, cmd)
+            if created is not None and temp_id:
+                # Later commands resolve it from ctx.temp_ids; the table row waits for flush.
+                log.record_temp_id(temp_id, created)
+                ctx.temp_ids[temp_id] = created
+                mapping[temp_id] = created
+            statuses[uuid] = status
+            log.remember(uuid, status, temp_id if created else None, created)
+        # Inside the transaction: the records commit together with the effects, or neither.
+        log.flush()
+    return statuses, mapping
+
+
+def _run_one(ctx: Ctx, cmd: dict[str, Any]) -> tuple[Any, int | None]:
+    handler = COMMANDS.get(cmd["type"])
+    if handler is None:
+        return error_object(UNKNOWN_COMMAND, f"Unknown command: {cmd['type']}"), None
+    try:
+        with ctx.unit.savepoint():
+            result = handler(ctx, Args(ctx, dict(cmd.get("args") or {})))
+    except DomainError as exc:
+        return map_error(exc)[1], None
+    except (DataError, IntegrityError) as exc:
+        # Safety net: a value the core's checks let through but the database refused.
+        # The savepoint is already rolled back, so the batch goes on.
+        log.warning("command %s refused by the database: %s", cmd["type"], exc.orig)
+        return error_object(16, "Invalid argument value"), None
+    if isinstance(result, Created):
+        return "ok", result.object_id
+    if isinstance(result, dict):
+        return result, None
+    return "ok", None
+
+
+def wanted_types(raw: Any) -> set[str]:
+    if raw is None:
+        return set()
+    if not isinstance(raw, list):
+        raise InvalidArgument("resource_types", "Invalid argument value: resource_types")
+    names = {name for name in raw if isinstance(name, str)}
+    if "all" in names:
+        return set(RESOURCE_TYPES)
+    return names & set(RESOURCE_TYPES)
+
+
+def read(
+    backend: Backend,
+    user: RowMapping,
+    types: set[str],
+    since: int,
+    day_orders_timestamp: str | None,
+) -> dict[str, Any]:
+    """The read half of a sync; the cursor is taken before any row (see changes.cursor)."""
+    user_id = user["id"]
+    with backend.read() as conn:
+        seq = changes.cursor(conn)
+        user = users.get(conn, user_id)
+        out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
+        if "projects" in types:
+            out["Projects"] = [
+                render.project(r) for r in changes.rows_since(conn, projects, user_id, since)
+            ]
+        if "items" in types:
+            out["Items"] = [
+                render.item(r)
+                for r in changes.rows_since(
+                    conn, items, user_id, since, active=[items.c.in_history.is_(False)]
+                )
+            ]
+        if "labels" in types:
+            out["Labels"] = [
+                render.label(r) for r in changes.rows_since(conn, labels, user_id, since)
+            ]
+        if "notes" in types:
+            rows = changes.rows_since(conn, notes, user_id, since)
+            out["Notes"] = [render.note(r) for r in rows if r["item_id"] is not None]
+            out["ProjectNotes"] = [render.note(r) for r in rows if r["item_id"] is None]
+        if "filters" in types:
+            out["Filters"] = [
+                render.filter_(r) for r in changes.rows_since(conn, filters, user_id, since)
+            ]
+        if "reminders" in types:
+            out["Reminders"] = [
+                render.reminder(r) for r in changes.rows_since(conn, reminders, user_id, since)
+            ]
+        if "locations" in types:
+            out["Locations"] = []
+        if "user" in types:
+            now = utcnow()
+            out["User"] = render.user(
+                user, users.api_token(backend, user), now, users.completed_today(conn, user, now)
+            )
+        if "live_notifications" in types:
+            out["LiveNotifications"] = []
+            out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
+        if "day_orders" in types:
+            current = user["day_orders_ts"]
+            if day_orders_timestamp is not None and day_orders_timestamp != current:
+                out["DayOrders"] = day_orders(conn, user_id)
+            out["DayOrdersTimestamp"] = current
+        if "collaborators" in types:
+            out["Collaborators"] = []
+            out["CollaboratorStates"] = []
+        if "notification_settings" in types:
+            out["SettingsNotifications"] = users.notification_settings(user)
+    return out
+
+
+def day_orders(conn: Connection, user_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(items.c.id, items.c.day_order).where(
+            items.c.user_id == user_id,
+            items.c.is_deleted.is_(False),
+            items.c.in_history.is_(False),
+            items.c.day_order != -1,
+        )
+    )
+    return {str(item_id): order for item_id, order in rows}
+
+
+def handle_sync(backend: Backend, user: RowMapping, params: Params) -> dict[str, Any]:
+    batch = parse_commands(params, backend.settings.max_commands_per_request)
+    raw_types = params.json("resource_types")
+    if "include_notification_settings" in params and params.flag("include_notification_settings"):
+        raw_types = [*(raw_types or []), "notification_settings"]
+    types = wanted_types(raw_types)
+    response: dict[str, Any] = {}
+    if batch:
+        statuses, mapping = run_commands(backend, user["id"], batch)
+        response = {"SyncStatus": statuses, "TempIdMapping": mapping}
+        if not types:
+            # A commit-only answer carries no resource arrays (the client would merge
+            # them in before replacing temp ids and end up with duplicates).
+            with backend.read() as conn:
+                seq = changes.cursor(conn)
+            return {"seq_no": seq, "seq_no_global": seq, "UserId": user["id"], **response}
+    seq_no = params.integer("seq_no", 0) or 0
+    seq_no_global = params.integer("seq_no_global", seq_no) or 0
+    since = max(0, min(seq_no, seq_no_global))
+    out = read(backend, user, types, since, params.text("day_orders_timestamp"))
+    out.update(response)
+    return out
+
+
+__all__ = ["TOO_MANY_COMMANDS", "TooManyCommands", "handle_sync"]

@@ -1,0 +1,1 @@
+"""The client side: Settings, typed clients and the sync client. Imports nothing of the server."""
