@@ -11,11 +11,10 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select
 
-# core.items imports this module too; only items.get is used, at call time.
-from taskhaven.core import items, projects, rows
+from taskhaven.core import projects, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, MissingArgument
-from taskhaven.store.schema import notes
+from taskhaven.store.schema import items, notes
 
 MAX_CONTENT = 100_000
 MAX_ATTACHMENT_KEYS = 50
@@ -91,7 +90,8 @@ def add(
     attachment = _check_attachment(file_attachment)
     text = _check_content(content, has_file=attachment is not None)
     if item_id is not None:
-        item = items.get(unit.conn, unit.user_id, item_id)
+        # The lookup core.items.get makes; core.items imports this module (add_note).
+        item = rows.owned(unit.conn, items, unit.user_id, item_id, "item")
         project_id = item["project_id"]
         archived = bool(item["is_archived"])
     elif project_id is not None:

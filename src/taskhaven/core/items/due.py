@@ -1,0 +1,200 @@
+"""Dates: ``date_string``, ``due_at``, ``all_day`` and ``repeat_flag`` kept consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import RowMapping
+
+from taskhaven.core import dates, users
+from taskhaven.core.backend import Unit
+from taskhaven.core.errors import InvalidArgument, InvalidDateArgument
+from taskhaven.core.items.fields import (
+    DATE_KEYS,
+    MAX_DATE_STRING,
+    as_utc,
+    check_bool,
+    check_date_lang,
+    check_moment,
+    check_repeat_flag,
+    check_text,
+)
+from taskhaven.core.items.lookups import Row
+
+ALL_DAY = time(23, 59, 59)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# Bound on rescheduling an overdue item rule by rule: decades of a daily rule.
+_MAX_CATCH_UP = 20_000
+
+
+def _user(unit: Unit) -> RowMapping:
+    """The unit's user, read once per unit while nothing changes (see ``Unit.cached``)."""
+    key = user_key(unit)
+    user: RowMapping | None = unit.cached(key)
+    if user is None:
+        user = users.get(unit.conn, unit.user_id)
+        unit.cache(key, user)
+    return user
+
+
+def user_key(unit: Unit) -> tuple[str, int]:
+    return ("users", unit.user_id)
+
+
+def _user_zone(unit: Unit) -> tuple[ZoneInfo, int]:
+    user = _user(unit)
+    try:
+        zone = ZoneInfo(user["timezone"] or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return zone, int(users.prefs(user)["next_week"])
+
+
+def item_zone(unit: Unit, time_zone: str | None) -> ZoneInfo:
+    """Recurrence steps in the item's own zone when it has one (V2), else the user's."""
+    if time_zone:
+        try:
+            return ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return _user_zone(unit)[0]
+
+
+def parse_date_string(unit: Unit, text: str, lang: str = "en") -> dates.Due | None:
+    """Free text in the user's zone; ``None`` for text that clears the date."""
+    zone, next_week = _user_zone(unit)
+    try:
+        return dates.parse_date_string(
+            text, tz=zone, now=unit.now, lang=lang, next_week_day=next_week
+        )
+    except (ValueError, OverflowError) as exc:  # dates.InvalidDate is a ValueError
+        raise InvalidDateArgument("date_string") from exc
+
+
+def _is_all_day_moment(moment: datetime, zone: ZoneInfo) -> bool:
+    """The v6 convention: a whole-day date is 23:59:59 local time."""
+    return moment.astimezone(zone).time() == ALL_DAY
+
+
+def _label(
+    moment: datetime | None,
+    all_day: bool,
+    rrule: str | None,
+    zone: ZoneInfo,
+    current: Row | None,
+) -> str | None:
+    """The date string for a due date set without one (V2 writes, bare ``due_at``)."""
+    cur_text = current["date_string"] if current else None
+    if rrule:
+        # Keep the user's own wording while it still says the same recurrence.
+        if cur_text and dates.date_string_to_rrule(cur_text) == rrule:
+            return str(cur_text)
+        text = dates.rrule_to_date_string(rrule)
+        if text:
+            if moment is not None and not all_day:
+                text += f" at {moment.astimezone(zone):%H:%M}"
+            return text
+        # A recurrence no date string can say: label the date; repeat_flag still recurs.
+    elif (
+        current is not None
+        and cur_text
+        and not dates.is_recurring(cur_text)
+        and moment == as_utc(current["due_at"])
+        and all_day == bool(current["all_day"])
+    ):
+        return str(cur_text)
+    if moment is None:
+        return None
+    local = moment.astimezone(zone)
+    text = f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+    return text if all_day else f"{text} at {local:%H:%M}"
+
+
+def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Column values for the date fields given, consistent with each other.
+
+    * ``date_string`` given: parsed in the user's zone ("" or None clears the date); a
+      recurring one also sets ``repeat_flag``. An explicit ``due_at`` wins over the
+      string's moment, an explicit ``repeat_flag`` over its rule; the string stays the label.
+    * ``due_at``/``repeat_flag``/``all_day`` without ``date_string``: the label follows
+      (the user's wording is kept while it still says the same thing).
+    """
+    out: dict[str, Any] = {}
+    lang = current["date_lang"] if current else "en"
+    if "date_lang" in fields:
+        lang = out["date_lang"] = check_date_lang(fields["date_lang"])
+    if not DATE_KEYS & fields.keys():
+        return out
+    time_zone = fields.get("time_zone", current["time_zone"] if current else None)
+    zone = item_zone(unit, time_zone if isinstance(time_zone, str) else None)
+    moment: datetime | None
+    label: str | None
+    rrule: str | None
+
+    if "date_string" in fields:
+        text = fields["date_string"]
+        if text is not None:
+            check_text(text, "date_string", MAX_DATE_STRING)
+        due = parse_date_string(unit, text, lang) if text and text.strip() else None
+        label = text if due is not None else None
+        moment = due.moment if due is not None else None
+        all_day = due.all_day if due is not None else False
+        rrule = dates.date_string_to_rrule(text) if due is not None and due.recurring else None
+        if fields.get("due_at") is not None:
+            moment = check_moment(fields["due_at"], "due_at")
+            all_day = _is_all_day_moment(moment, zone) if moment else False
+        if "all_day" in fields and moment is not None:
+            all_day = check_bool(fields["all_day"], "all_day")
+        if "repeat_flag" in fields:
+            rrule = check_repeat_flag(fields["repeat_flag"])
+    else:
+        if "due_at" in fields:
+            moment = check_moment(fields["due_at"], "due_at")
+            all_day = moment is not None and _is_all_day_moment(moment, zone)
+        else:
+            moment = as_utc(current["due_at"]) if current else None
+            all_day = bool(current["all_day"]) if current else False
+        if "all_day" in fields:
+            all_day = check_bool(fields["all_day"], "all_day")
+        rrule = (
+            check_repeat_flag(fields["repeat_flag"])
+            if "repeat_flag" in fields
+            else (current["repeat_flag"] if current else None)
+        )
+        label = _label(moment, all_day and moment is not None, rrule, zone, current)
+    out.update(
+        date_string=label,
+        due_at=moment,
+        all_day=bool(all_day and moment is not None),
+        repeat_flag=rrule,
+    )
+    return out
+
+
+def next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
+    """The due moment after completing one occurrence (strictly after the current one, and
+    not in the past: a week-overdue daily item becomes due today, not six days ago)."""
+    zone = item_zone(unit, row["time_zone"])
+    current = as_utc(row["due_at"]) or unit.now
+    try:
+        if dates.is_recurring(date_string):
+            assert date_string is not None
+            return dates.next_occurrence(date_string, current, tz=zone, now=unit.now)
+        rrule = row["repeat_flag"]
+        if not rrule:
+            raise InvalidArgument("id", "Invalid argument value: id (the item does not recur)")
+        moment = dates.next_rrule_occurrence(rrule, current, tz=zone)
+        for _ in range(_MAX_CATCH_UP):
+            if moment > unit.now:
+                break
+            moment = dates.next_rrule_occurrence(rrule, moment, tz=zone)
+        return moment
+    except (ValueError, OverflowError) as exc:
+        raise InvalidDateArgument("date_string") from exc

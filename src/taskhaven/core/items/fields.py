@@ -1,0 +1,297 @@
+"""Item field values: the checks both protocols share, and the limits they enforce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, select
+
+from taskhaven.core import projects
+from taskhaven.core.backend import Unit
+from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
+from taskhaven.core.items.lookups import Row, get
+from taskhaven.store.schema import items, labels
+from taskhaven.store.schema import users as users_table
+
+OPEN = 0
+
+
+COMPLETED = 2  # what completing through the Sync API stores (TickTick's web app sets 2 too)
+
+
+WONT_DO = -1
+
+
+STATUSES = (WONT_DO, OPEN, 1, COMPLETED)
+
+
+KINDS = ("TEXT", "NOTE", "CHECKLIST")
+
+
+DATE_LANGS = frozenset(
+    ("en", "da", "pl", "zh", "ko", "de", "pt", "ja", "it", "fr", "sv", "ru", "es", "nl")
+)
+
+
+MAX_CONTENT = 100_000
+
+
+MAX_DATE_STRING = 255  # the column's width; PostgreSQL would refuse more, SQLite would not
+
+
+MAX_RULE = 512
+
+
+MAX_LABELS = 500
+
+
+MAX_CHECKLIST = 500
+
+
+MAX_ID = 2**63 - 1
+
+
+INT32 = 2**31 - 1
+
+
+# Every field ``add`` and ``update_item`` understand (core names = ``items`` columns).
+FIELDS = frozenset(
+    {
+        "description",
+        "kind",
+        "date_string",
+        "date_lang",
+        "due_at",
+        "all_day",
+        "start_at",
+        "time_zone",
+        "is_floating",
+        "repeat_flag",
+        "repeat_from",
+        "priority",
+        "progress",
+        "indent",
+        "item_order",
+        "day_order",
+        "collapsed",
+        "labels",
+        "checklist",
+        "assigned_by_uid",
+        "responsible_uid",
+        "parent_id",
+        "status",
+        "completed_at",
+    }
+)
+
+
+DATE_KEYS = frozenset({"date_string", "due_at", "all_day", "repeat_flag"})
+
+
+def check_text(value: Any, argument: str, max_length: int) -> str:
+    # PostgreSQL refuses NUL in text; refusing it here keeps both databases in agreement.
+    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+        raise InvalidArgument(argument)
+    return value
+
+
+def check_bool(value: Any, argument: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise InvalidArgument(argument)
+
+
+def check_int(value: Any, argument: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidArgument(argument)
+    return value
+
+
+def check_moment(value: Any, argument: str) -> datetime | None:
+    """An aware datetime, stored in UTC; a naive one is a caller's bug, reported as such."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidArgument(argument, f"Invalid argument value: {argument} (aware datetime)")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise InvalidDateArgument(argument) from exc
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored moment as aware UTC (SQLite hands them back naive, in UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _zone_name(value: Any, argument: str = "time_zone") -> str | None:
+    if value is None or value == "":
+        return None
+    check_text(value, argument, 64)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidArgument(argument, f"Unknown time zone: {value}") from exc
+    return str(value)
+
+
+def check_priority(value: Any) -> int:
+    """1..4, 4 the most urgent (the Sync API's scale; TickTick's 0/1/3/5 maps onto it)."""
+    return check_int(value, "priority", 1, 4)
+
+
+def check_status(value: Any) -> int:
+    if isinstance(value, bool) or value not in STATUSES:
+        raise InvalidArgument("status", "Invalid argument value: status (-1, 0, 1 or 2)")
+    return int(value)
+
+
+def check_content(value: Any) -> str:
+    return check_text(value, "content", MAX_CONTENT)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "TEXT"
+    if not isinstance(value, str) or value.upper() not in KINDS:
+        raise InvalidArgument("kind")
+    return value.upper()
+
+
+def check_date_lang(value: Any) -> str:
+    if value is None or value == "":
+        return "en"
+    if not isinstance(value, str) or value not in DATE_LANGS:
+        raise InvalidArgument("date_lang")
+    return value
+
+
+def check_repeat_flag(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return check_text(value, "repeat_flag", MAX_RULE)
+
+
+def _labels(conn: Connection, user_id: int, value: Any) -> list[int]:
+    """Label ids, each a live label of the user; duplicates collapse, order is kept."""
+    if not isinstance(value, list | tuple) or len(value) > MAX_LABELS:
+        raise InvalidArgument("labels")
+    wanted: list[int] = []
+    for label_id in value:
+        check_int(label_id, "labels", 1, MAX_ID)
+        if label_id not in wanted:
+            wanted.append(label_id)
+    if wanted:
+        live = set(
+            conn.execute(
+                select(labels.c.id).where(
+                    labels.c.user_id == user_id,
+                    labels.c.id.in_(wanted),
+                    labels.c.is_deleted.is_(False),
+                )
+            ).scalars()
+        )
+        if any(label_id not in live for label_id in wanted):
+            raise NotFound("label")
+    return wanted
+
+
+def _checklist(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_CHECKLIST:
+        raise InvalidArgument("checklist")
+    if not all(isinstance(entry, dict) for entry in value):
+        raise InvalidArgument("checklist")
+    return list(value)
+
+
+def _uid(conn: Connection, value: Any, argument: str) -> int | None:
+    if value is None:
+        return None
+    check_int(value, argument, 1, MAX_ID)
+    if conn.execute(select(users_table.c.id).where(users_table.c.id == value)).first() is None:
+        raise NotFound("user")
+    return int(value)
+
+
+def _parent(
+    conn: Connection, user_id: int, value: Any, *, item_id: int | None, project_id: int
+) -> int | None:
+    """A live item of the user in the same project, and never one of the item's own
+    descendants (that would make the tree a cycle)."""
+    if value is None:
+        return None
+    check_int(value, "parent_id", 1, MAX_ID)
+    parent = get(conn, user_id, value)
+    if parent["project_id"] != project_id:
+        raise InvalidArgument("parent_id", "Invalid argument value: parent_id (other project)")
+    ancestor: Row | None = parent
+    for _ in range(1000):
+        if ancestor is None:
+            break
+        if item_id is not None and ancestor["id"] == item_id:
+            raise InvalidArgument("parent_id", "Invalid argument value: parent_id (a cycle)")
+        above = ancestor["parent_id"]
+        ancestor = (
+            None
+            if above is None
+            else conn.execute(select(items).where(items.c.id == above)).mappings().first()
+        )
+    return int(value)
+
+
+def plain_fields(
+    unit: Unit, fields: Mapping[str, Any], *, item_id: int | None, project_id: int
+) -> dict[str, Any]:
+    """Checked column values for every field that needs no other field to be understood."""
+    conn = unit.conn
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "description":
+            out[key] = None if value is None else check_text(value, key, MAX_CONTENT)
+        elif key == "kind":
+            out[key] = _kind(value)
+        elif key == "start_at":
+            out[key] = check_moment(value, key)
+        elif key == "time_zone":
+            out[key] = _zone_name(value)
+        elif key in ("is_floating", "collapsed"):
+            out[key] = check_bool(value, key)
+        elif key == "repeat_from":
+            out[key] = None if value is None else check_int(value, key, 0, 2)
+        elif key == "priority":
+            out[key] = check_priority(value)
+        elif key == "progress":
+            out[key] = None if value is None else check_int(value, key, 0, 100)
+        elif key == "indent":
+            out[key] = projects.check_indent(value)
+        elif key == "item_order":
+            out[key] = projects.check_order(value)
+        elif key == "day_order":
+            out[key] = check_int(value, key, -1, INT32)
+        elif key == "labels":
+            out[key] = _labels(conn, unit.user_id, value)
+        elif key == "checklist":
+            out[key] = _checklist(value)
+        elif key in ("assigned_by_uid", "responsible_uid"):
+            out[key] = _uid(conn, value, key)
+        elif key == "parent_id":
+            out[key] = _parent(conn, unit.user_id, value, item_id=item_id, project_id=project_id)
+    return out
+
+
+def check_names(fields: Iterable[str], extra: Iterable[str] = ()) -> None:
+    """Unknown names are a caller's (adapter's) bug, not a user's mistake."""
+    if not fields:
+        return
+    unknown = set(fields) - FIELDS - set(extra)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")

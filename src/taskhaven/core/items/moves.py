@@ -1,0 +1,140 @@
+"""Deleting and moving an item with its sub-items; places in the project and the day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from taskhaven.core import projects
+from taskhaven.core.backend import Unit
+from taskhaven.core.items.fields import (
+    INT32,
+    MAX_ID,
+    check_int,
+)
+from taskhaven.core.items.lookups import Row, get
+from taskhaven.core.items.writing import next_order, parents_from_indents, touch, touch_day_orders
+from taskhaven.store.schema import items, reminders
+from taskhaven.store.schema import notes as notes_table
+
+
+def _subtree(conn: Connection, user_id: int, row: Row) -> list[int]:
+    """The item and its sub-items, in list order: the v6 flat tree (the items after it in
+    the project, by ``item_order``, with a deeper indent) plus its ``parent_id`` descendants."""
+    found: list[int] = [row["id"]]
+    if not row["in_history"]:
+        siblings = conn.execute(
+            select(items.c.id, items.c.indent)
+            .where(
+                items.c.user_id == user_id,
+                items.c.project_id == row["project_id"],
+                items.c.is_deleted.is_(False),
+                items.c.in_history.is_(False),
+            )
+            .order_by(items.c.item_order, items.c.id)
+        ).all()
+        inside = False
+        for sibling_id, indent in siblings:
+            if inside:
+                if indent <= row["indent"]:
+                    break
+                found.append(sibling_id)
+            elif sibling_id == row["id"]:
+                inside = True
+    frontier = list(found)
+    while frontier:
+        children = conn.execute(
+            select(items.c.id)
+            .where(
+                items.c.user_id == user_id,
+                items.c.parent_id.in_(frontier),
+                items.c.is_deleted.is_(False),
+            )
+            .order_by(items.c.item_order, items.c.id)
+        ).scalars()
+        frontier = [child for child in children if child not in found]
+        found.extend(frontier)
+    return found
+
+
+def delete(unit: Unit, item_id: int) -> None:
+    """Soft-delete the item, its sub-items, and their notes and reminders.
+
+    Deleting an item that is already deleted succeeds and changes nothing: deleting a
+    parent takes its children along, and a client may name both in one ``item_delete``.
+    """
+    row = get(unit.conn, unit.user_id, item_id, live=False)
+    if row["is_deleted"]:
+        return
+    family = _subtree(unit.conn, unit.user_id, row)
+    touch(unit, family, {"is_deleted": True})
+    seq = unit.stamp()
+    unit.conn.execute(
+        update(notes_table)
+        .where(
+            notes_table.c.user_id == unit.user_id,
+            notes_table.c.item_id.in_(family),
+            notes_table.c.is_deleted.is_(False),
+        )
+        .values(is_deleted=True, seq=seq)
+    )
+    unit.conn.execute(
+        update(reminders)
+        .where(
+            reminders.c.user_id == unit.user_id,
+            reminders.c.item_id.in_(family),
+            reminders.c.is_deleted.is_(False),
+        )
+        .values(is_deleted=True, seq=seq)
+    )
+
+
+def move(unit: Unit, item_id: int, to_project_id: int) -> None:
+    """Move the item and its sub-items to the end of another live project of the user.
+
+    Relative indents are kept, with the moved item at indent 1; its ``parent_id`` is
+    dropped (the parent stays behind). The notes of the moved items follow them.
+    """
+    row = get(unit.conn, unit.user_id, item_id)
+    target = projects.get(unit.conn, unit.user_id, to_project_id)
+    if target["id"] == row["project_id"]:
+        return
+    family = _subtree(unit.conn, unit.user_id, row)
+    indents = dict(
+        unit.conn.execute(select(items.c.id, items.c.indent).where(items.c.id.in_(family))).all()
+    )
+    start = next_order(unit.conn, unit.user_id, target["id"])
+    for position, member in enumerate(family):
+        values: dict[str, Any] = {
+            "project_id": target["id"],
+            "item_order": min(start + position, MAX_ID),
+            "indent": max(1, min(4, indents[member] - row["indent"] + 1)),
+            "is_archived": bool(target["is_archived"]),
+        }
+        if member == item_id:
+            values["parent_id"] = None
+        touch(unit, member, values)
+    unit.conn.execute(
+        update(notes_table)
+        .where(
+            notes_table.c.user_id == unit.user_id,
+            notes_table.c.item_id.in_(family),
+            notes_table.c.is_deleted.is_(False),
+        )
+        .values(project_id=target["id"], is_archived=bool(target["is_archived"]), seq=unit.stamp())
+    )
+
+
+def set_order_indent(unit: Unit, item_id: int, item_order: Any, indent: Any) -> None:
+    row = get(unit.conn, unit.user_id, item_id)
+    order, depth = projects.check_order(item_order), projects.check_indent(indent)
+    touch(unit, item_id, {"item_order": order, "indent": depth})
+    parents_from_indents(unit, row["project_id"])
+
+
+def set_day_order(unit: Unit, item_id: int, day_order: Any) -> None:
+    """Place the item in the Today / Next 7 days views (-1 = no place of its own)."""
+    get(unit.conn, unit.user_id, item_id)
+    touch(unit, item_id, {"day_order": check_int(day_order, "day_order", -1, INT32)})
+    touch_day_orders(unit)
