@@ -1,4 +1,7 @@
-"""Tests for taskhaven.core.dates: free-text dates, recurrence and wire timestamp formats."""
+"""Tests for taskhaven.core.dates: free-text dates, recurrence, ISO input and zones.
+
+Expected moments are written as Sync API timestamps (format_v6) because that is how the
+grammar's reference examples are written."""
 
 from __future__ import annotations
 
@@ -9,21 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taskhaven.api.todoist.v6.timestamps import format_v6
 from taskhaven.core.dates import (
     Due,
     InvalidDate,
     date_string_to_rrule,
-    format_v2,
-    format_v6,
     is_recurring,
     next_occurrence,
     next_rrule_occurrence,
     parse_date_string,
     parse_iso,
-    parse_utc_input,
     rrule_to_date_string,
     to_utc,
 )
+from tests.moments import ZONES
 
 UTC_ZONE = ZoneInfo("UTC")
 ATHENS = ZoneInfo("Europe/Athens")  # UTC+3 in summer 2016 (EEST), UTC+2 in winter
@@ -539,76 +541,8 @@ class TestNextOccurrence:
 
 
 # --------------------------------------------------------------------------------------------
-# parse_utc_input
+# parse_iso / to_utc
 # --------------------------------------------------------------------------------------------
-
-
-class TestParseUtcInput:
-    @pytest.mark.parametrize(
-        ("value", "expected"),
-        [
-            ("2016-05-18T10:15", utc(2016, 5, 18, 10, 15)),
-            ("2016-05-18T10:15:30", utc(2016, 5, 18, 10, 15, 30)),
-            ("2012-3-24T23:59", utc(2012, 3, 24, 23, 59)),
-            ("2012-03-04T9:05", utc(2012, 3, 4, 9, 5)),
-            ("2016-05-18", utc(2016, 5, 18, 23, 59, 59)),
-            ("2016-5-8", utc(2016, 5, 8, 23, 59, 59)),
-            ("2038-01-19T03:14:07", utc(2038, 1, 19, 3, 14, 7)),
-            (" 2016-05-18T10:15 ", utc(2016, 5, 18, 10, 15)),
-            ("2016-05-18 10:15", utc(2016, 5, 18, 10, 15)),
-            ("2016-05-18T10:15:30.250000", utc(2016, 5, 18, 10, 15, 30, 250000)),
-            ("2016-05-18T10:15Z", utc(2016, 5, 18, 10, 15)),
-        ],
-    )
-    def test_accepted(self, value: str, expected: datetime) -> None:
-        result = parse_utc_input(value)
-        assert result == expected
-        assert result.utcoffset() == timedelta(0)
-
-    @pytest.mark.parametrize(
-        "value",
-        ["", "tomorrow", "2016-13-01T10:00", "2016-02-30", "2016-05-18T24:00", "2016-05-18T10"],
-    )
-    def test_rejected(self, value: str) -> None:
-        with pytest.raises(InvalidDate):
-            parse_utc_input(value)
-
-
-# --------------------------------------------------------------------------------------------
-# format_v6 / format_v2 / parse_iso / to_utc
-# --------------------------------------------------------------------------------------------
-
-
-class TestFormats:
-    def test_format_v6(self) -> None:
-        assert format_v6(utc(2014, 9, 26, 8, 25, 5)) == "Fri 26 Sep 2014 08:25:05 +0000"
-        assert format_v6(utc(2016, 5, 18, 10, 15, 0, 999999)) == "Wed 18 May 2016 10:15:00 +0000"
-
-    def test_format_v6_converts_to_utc(self) -> None:
-        local = datetime(2014, 10, 8, 23, 59, 59, tzinfo=ATHENS)
-        assert format_v6(local) == "Wed 08 Oct 2014 20:59:59 +0000"
-
-    def test_format_v6_ignores_locale(self) -> None:
-        every_day = [format_v6(utc(2024, 1, 1) + timedelta(days=i)) for i in range(7)]
-        assert [s[:3] for s in every_day if s] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        months = [format_v6(utc(2024, m, 1)) for m in range(1, 13)]
-        assert [s[7:10] for s in months if s] == [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ]  # fmt: skip
-
-    def test_format_v2(self) -> None:
-        assert format_v2(utc(2025, 5, 26, 17, 54, 36)) == "2025-05-26T17:54:36.000+0000"
-        assert format_v2(utc(2025, 5, 26, 17, 54, 36, 123999)) == "2025-05-26T17:54:36.123+0000"
-        local = datetime(2025, 1, 1, 11, 0, tzinfo=CHICAGO)
-        assert format_v2(local) == "2025-01-01T17:00:00.000+0000"
-
-    def test_none_passes_through(self) -> None:
-        assert format_v6(None) is None
-        assert format_v2(None) is None
-
-    def test_naive_is_taken_as_utc(self) -> None:
-        assert format_v6(datetime(2014, 9, 26, 8, 25, 5)) == "Fri 26 Sep 2014 08:25:05 +0000"
-        assert format_v2(datetime(2025, 5, 26, 17, 54, 36)) == "2025-05-26T17:54:36.000+0000"
 
 
 class TestParseIso:
@@ -859,71 +793,12 @@ class TestNextRruleOccurrence:
 # Properties
 # --------------------------------------------------------------------------------------------
 
-ZONES = [
-    UTC_ZONE,
-    ATHENS,
-    NEW_YORK,
-    LOS_ANGELES,
-    ZoneInfo("Australia/Lord_Howe"),  # 30-minute DST shift
-    ZoneInfo("Asia/Kathmandu"),  # +05:45
-    ZoneInfo("Pacific/Kiritimati"),  # +14
-]
 
-aware_datetimes = st.datetimes(
-    min_value=datetime(1900, 1, 2),
-    max_value=datetime(2200, 12, 30),
-    timezones=st.sampled_from(ZONES),
-    allow_imaginary=False,
-)
 modern_aware = st.datetimes(
     min_value=datetime(1990, 1, 1),
     max_value=datetime(2090, 12, 31),
     timezones=st.just(UTC),
 )
-
-
-@given(aware_datetimes)
-def test_format_v6_round_trips_to_the_second(moment: datetime) -> None:
-    text = format_v6(moment)
-    assert text is not None
-    parsed = datetime.strptime(text, "%a %d %b %Y %H:%M:%S %z")
-    # Compare in UTC: PEP 495 makes ambiguous (fold) local times unequal to other zones.
-    assert parsed == moment.astimezone(UTC).replace(microsecond=0)
-    assert parsed.utcoffset() == timedelta(0)
-
-
-@given(aware_datetimes)
-def test_format_v2_round_trips_to_the_millisecond(moment: datetime) -> None:
-    text = format_v2(moment)
-    assert text is not None
-    parsed = parse_iso(text)
-    assert parsed == moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
-    assert parsed.utcoffset() == timedelta(0)
-
-
-@given(
-    st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)),
-    st.sampled_from(["minutes", "seconds", "short", "date"]),
-)
-def test_parse_utc_input_accepts_every_layout(value: datetime, layout: str) -> None:
-    y, mo, d, h, mi, s = value.year, value.month, value.day, value.hour, value.minute, value.second
-    if layout == "minutes":
-        text, expected = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}", value.replace(second=0)
-    elif layout == "seconds":
-        text, expected = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}", value
-    elif layout == "short":
-        text, expected = f"{y:04d}-{mo}-{d}T{h:02d}:{mi:02d}", value.replace(second=0)
-    else:
-        text = f"{y:04d}-{mo:02d}-{d:02d}"
-        expected = datetime.combine(value.date(), time(23, 59, 59))
-    expected = expected.replace(microsecond=0, tzinfo=UTC)
-    assert parse_utc_input(text) == expected
-
-
-@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)))
-def test_parse_utc_input_reads_python_isoformat(value: datetime) -> None:
-    # todoist-python serializes datetime objects with isoformat().
-    assert parse_utc_input(value.isoformat()) == value.replace(tzinfo=UTC)
 
 
 _UNITS = ("day", "week", "month", "year")

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection
 
 from taskhaven.api.ticktick import codes as mapping
+from taskhaven.api.ticktick.codes import format_v2
 from taskhaven.core import hierarchy, reminders, snapshot
-from taskhaven.core.dates import format_v2
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid
 from taskhaven.store.schema import items, labels, projects

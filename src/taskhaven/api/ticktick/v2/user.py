@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from taskhaven.api.ticktick.codes import format_v2
 from taskhaven.api.ticktick.v2.auth import COOKIE, current_session, current_user
 from taskhaven.api.ticktick.v2.errors import V2Error
 from taskhaven.api.ticktick.v2.http import endpoint, json_response, parse
 from taskhaven.core import sessions, signon, statistics
 from taskhaven.core.backend import Backend
-from taskhaven.core.dates import format_v2
 from taskhaven.core.users import MAX_PASSWORD_LENGTH
 
 # The server has no paid tier: every account is a free account that was never subscribed.

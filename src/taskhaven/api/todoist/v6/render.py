@@ -14,8 +14,8 @@ from taskhaven.api.todoist.v6.colors import (
     PROJECT_PALETTE,
     to_index,
 )
+from taskhaven.api.todoist.v6.timestamps import format_v6
 from taskhaven.core import users
-from taskhaven.core.dates import format_v6
 
 Row = Mapping[Any, Any]  # a RowMapping, or any dict with the same keys
 

@@ -24,6 +24,7 @@ from taskhaven.api.todoist.v6 import render
 from taskhaven.api.todoist.v6.colors import DEFAULT_PROJECT_COLOR, PROJECT_PALETTE
 from taskhaven.api.todoist.v6.params import BadJson, Params
 from taskhaven.api.todoist.v6.routes import Handler, add_handlers, authenticate
+from taskhaven.api.todoist.v6.timestamps import format_v6
 from taskhaven.core import (
     business,
     changes,
@@ -41,7 +42,7 @@ from taskhaven.core import (
 )
 from taskhaven.core import items as core_items
 from taskhaven.core.backend import Backend, utcnow
-from taskhaven.core.dates import InvalidDate, format_v6, parse_iso, to_utc
+from taskhaven.core.dates import InvalidDate, parse_iso, to_utc
 from taskhaven.core.errors import (
     AuthenticationFailed,
     InvalidArgument,

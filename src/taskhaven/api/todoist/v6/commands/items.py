@@ -6,16 +6,15 @@ completion does) is core/items.py's.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from taskhaven.api.todoist.v6.commands.base import Args, Created, Ctx, as_int, command
-from taskhaven.core import dates, items, projects
-from taskhaven.core.errors import DomainError, InvalidArgument, InvalidDateArgument
+from taskhaven.api.todoist.v6.timestamps import utc_argument
+from taskhaven.core import items, projects
+from taskhaven.core.errors import DomainError, InvalidArgument
 
 # Numeric arguments passed through under the same name (numeric strings are accepted).
 _NUMBERS = ("priority", "indent", "item_order", "day_order", "collapsed")
-V6_TIMESTAMP = "%a %d %b %Y %H:%M:%S +0000"
 
 
 def _content(value: Any) -> str:
@@ -23,22 +22,6 @@ def _content(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidArgument("content", "Invalid argument value: content (must not be empty)")
     return value
-
-
-def _utc_input(value: Any, name: str) -> datetime:
-    """``due_date_utc``/``new_date_utc``: "YYYY-MM-DDTHH:MM[:SS]" in UTC, a bare date, or
-    the v6 timestamp a client echoes back from an item it synced."""
-    if not isinstance(value, str):
-        raise InvalidDateArgument(name)
-    try:
-        return dates.parse_utc_input(value)
-    except (ValueError, OverflowError):
-        pass
-    try:
-        # Day and month names in a v6 timestamp are English; %a/%b follow the C locale.
-        return datetime.strptime(value.strip(), V6_TIMESTAMP).replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise InvalidDateArgument(name) from exc
 
 
 def _fields(ctx: Ctx, args: Args) -> dict[str, Any]:
@@ -55,7 +38,7 @@ def _fields(ctx: Ctx, args: Args) -> dict[str, Any]:
     # due_date is the deprecated twin of due_date_utc; the newer name wins.
     for key in ("due_date_utc", "due_date"):
         if args.get(key) not in (None, ""):
-            out["due_at"] = _utc_input(args.get(key), key)
+            out["due_at"] = utc_argument(args.get(key), key)
             break
     if args.get("labels") is not None:
         value = args.get("labels")
@@ -194,7 +177,7 @@ def item_update_date_complete(ctx: Ctx, args: Args) -> None:
     items.update_date_complete(
         ctx.unit,
         args.id("id"),
-        new_date=None if new_date in (None, "") else _utc_input(new_date, "new_date_utc"),
+        new_date=None if new_date in (None, "") else utc_argument(new_date, "new_date_utc"),
         date_string=date_string or None,
         # The client drops falsy values, so is_forward=0 never arrives from it (trap 10).
         is_forward=bool(args.integer("is_forward", 1)),

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from taskhaven.api.todoist.v6.commands.base import Args, Created, Ctx, command
+from taskhaven.api.todoist.v6.timestamps import utc_argument
 from taskhaven.core import reminders
-from taskhaven.core.dates import InvalidDate, parse_utc_input
-from taskhaven.core.errors import InvalidArgument, InvalidDateArgument
+from taskhaven.core.errors import InvalidArgument
 
 TEXT_FIELDS = ("service", "type", "date_string", "date_lang", "name", "loc_trigger")
-V6_TIMESTAMP = "%a %d %b %Y %H:%M:%S +0000"
-
-
-def _parse_due(value: Any, argument: str) -> datetime:
-    """``YYYY-MM-DDTHH:MM[:SS]`` (what clients send) or the v6 timestamp a client echoes."""
-    if not isinstance(value, str):
-        raise InvalidDateArgument(argument)
-    try:
-        return parse_utc_input(value)
-    except InvalidDate:
-        pass
-    try:
-        # Month and day names in a v6 timestamp are always English; %a/%b follow the C locale.
-        return datetime.strptime(value.strip(), V6_TIMESTAMP).replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise InvalidDateArgument(argument) from exc
 
 
 def _present(args: Args, name: str) -> bool:
@@ -44,7 +27,7 @@ def _fields(args: Args) -> dict[str, Any]:
     # due_date is the deprecated twin of due_date_utc; the newer name wins.
     for key in ("due_date_utc", "due_date"):
         if _present(args, key):
-            fields["due_at"] = _parse_due(args.get(key), key)
+            fields["due_at"] = utc_argument(args.get(key), key)
             break
     # mm_offset is the docs' name of minute_offset (spec §8 #2).
     for key in ("minute_offset", "mm_offset"):

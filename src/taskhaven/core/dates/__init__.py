@@ -1,0 +1,38 @@
+"""Due dates and recurrence: what a date means, whatever protocol carried it.
+
+Everything here is a pure function of its arguments: callers pass the user's zone and the
+current moment explicitly, so behaviour is reproducible in tests and the same for every
+adapter. Moments leave as aware UTC datetimes. The wire spellings of a moment (the Sync
+API's "Fri 26 Sep 2014 08:25:05 +0000", TickTick's "2025-05-26T17:54:36.000+0000") are the
+adapters' business.
+
+- ``timestamps``: ISO-8601 and Unix input, wall-clock time to UTC and back
+- ``freetext``: the date a person wrote ("tomorrow @ 10", "every other week")
+- ``recurrence``: a recurrence rule and its occurrences
+- ``rrules``: the same recurrence as RRULE text and as a date string
+- ``occurrences``: when a recurring task is due next
+"""
+
+from __future__ import annotations
+
+from taskhaven.core.dates.freetext import Due, is_recurring, parse_date_string
+from taskhaven.core.dates.occurrences import next_occurrence, next_rrule_occurrence
+from taskhaven.core.dates.rrules import date_string_to_rrule, rrule_to_date_string
+from taskhaven.core.dates.timestamps import InvalidDate, as_utc, iso_moment, parse_iso, to_utc
+from taskhaven.core.dates.vocabulary import ALL_DAY_CLOCK
+
+__all__ = [
+    "ALL_DAY_CLOCK",
+    "Due",
+    "InvalidDate",
+    "as_utc",
+    "date_string_to_rrule",
+    "is_recurring",
+    "iso_moment",
+    "next_occurrence",
+    "next_rrule_occurrence",
+    "parse_date_string",
+    "parse_iso",
+    "rrule_to_date_string",
+    "to_utc",
+]
