@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert, update
 
+from taskhaven.api.ticktick.v2 import statistics as v2_statistics
 from taskhaven.core import security, statistics, users
 from taskhaven.core import sessions as core_sessions
 from taskhaven.core.ids import new_oid
@@ -185,9 +186,10 @@ def test_statistics_use_the_users_local_days(server: RunningServer) -> None:
     # Open and due at the end of the 12th in Tokyo.
     _add_item(server, user, due_at=datetime(2025, 3, 12, 14, 59, 59, tzinfo=utc))
 
-    stats = statistics.compute(server.backend, user, now=now)
+    stats = statistics.counts(server.backend, user, now=now)
+    answer = v2_statistics.answer(stats)
     day = date(2025, 3, 12)
-    assert (stats.total, stats.score, stats.today, stats.yesterday) == (6, 6, 2, 1)
+    assert (stats.total, answer["score"], stats.today, stats.yesterday) == (6, 6, 2, 1)
     assert list(stats.by_day) == [day - timedelta(days=n) for n in range(6, -1, -1)]
     assert (stats.by_day[day].completed, stats.by_day[day].not_completed) == (2, 1)
     assert stats.by_day[date(2025, 3, 11)].completed == 1
@@ -197,10 +199,11 @@ def test_statistics_use_the_users_local_days(server: RunningServer) -> None:
     assert list(stats.by_month) == [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]
     assert [c.completed for c in stats.by_month.values()] == [0, 1, 4]
     assert stats.by_month[date(2025, 3, 1)].not_completed == 1
-    assert stats.score_by_day[day] == 6
-    assert stats.score_by_day[date(2025, 3, 11)] == 4
-    assert stats.score_by_day[date(2025, 3, 6)] == 3
-    assert stats.level == statistics.level_for(6)
+    assert stats.total_by_day[day] == 6
+    assert stats.total_by_day[date(2025, 3, 11)] == 4
+    assert stats.total_by_day[date(2025, 3, 6)] == 3
+    assert answer["scoreByDay"]["20250311"] == 4
+    assert answer["level"] == v2_statistics.level_for(6)
 
 
 @given(day=st.dates(), start_day=st.integers(min_value=1, max_value=7))
@@ -217,9 +220,9 @@ def test_week_start_is_the_right_weekday_within_six_days(day: date, start_day: i
 def test_levels_grow_with_the_score(score: int) -> None:
     assert (
         1
-        <= statistics.level_for(score)
-        <= statistics.level_for(score + 1)
-        <= len(statistics.LEVELS)
+        <= v2_statistics.level_for(score)
+        <= v2_statistics.level_for(score + 1)
+        <= len(v2_statistics.LEVELS)
     )
 
 

@@ -1,7 +1,7 @@
 """The completion history: a user's checked items, newest completion first.
 
 An item counts as completed while it is closed as done (``status`` 1 or 2) with a completion
-time, the rule the V2 statistics (core/statistics.py) count by too; ``status`` 0 is open and
+time, the rule the completion counts of core/statistics.py use too; ``status`` 0 is open and
 -1 ("won't do") is not a completion. Items that were checked but not moved to history count
 as well: completing without ``force_history`` is still completing.
 """

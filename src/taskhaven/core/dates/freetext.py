@@ -88,7 +88,7 @@ _PLAIN_WORDS = {
 _UNIT_FREQ = {"day": DAILY, "week": WEEKLY, "month": MONTHLY, "year": YEARLY}
 
 
-def normalize(text: str) -> str:
+def _normalize(text: str) -> str:
     """Lower-case and collapse whitespace so the grammar can stay simple."""
     return " ".join(text.lower().split())
 
@@ -111,7 +111,7 @@ def _parse_clock(text: str) -> time:
     return time(hour, minute, second)
 
 
-def split_time(text: str) -> tuple[str, time | None]:
+def _split_time(text: str) -> tuple[str, time | None]:
     """Separate an optional trailing time ("@ 10", "at 10:00", "10am", "14:30")."""
     match = _AT_SUFFIX_RE.fullmatch(text)
     if match is not None:
@@ -208,10 +208,10 @@ def _parse_rule(text: str) -> Rule:
 
 
 def split_recurring(date_string: str) -> tuple[Rule, time | None]:
-    text = normalize(date_string)
+    text = _normalize(date_string)
     if not _RECURRING_RE.match(text):
         raise InvalidDate(f"not a recurring date: {date_string!r}")
-    rest, clock = split_time(text)
+    rest, clock = _split_time(text)
     return _parse_rule(rest), clock
 
 
@@ -233,7 +233,7 @@ def parse_date_string(
     del lang  # every supported language falls back to the English grammar
     if not 1 <= next_week_day <= 7:
         raise ValueError(f"next_week_day must be 1..7, got {next_week_day}")
-    normalized = normalize(text)
+    normalized = _normalize(text)
     if normalized in ("", "no date", "no due date"):
         return None
     now_utc = as_utc(now)
@@ -255,7 +255,7 @@ def parse_date_string(
                 break
         raise InvalidDate(f"recurrence has no future occurrence: {text!r}")
 
-    rest, clock = split_time(normalized)
+    rest, clock = _split_time(normalized)
     day = _parse_day(rest, today, next_week_day)
     return Due(
         moment=local_moment(day, clock or ALL_DAY_CLOCK, tz),
@@ -268,4 +268,4 @@ def is_recurring(date_string: str | None) -> bool:
     """Whether completing an item with this date string should reschedule it."""
     if not date_string:
         return False
-    return _RECURRING_RE.match(normalize(date_string)) is not None
+    return _RECURRING_RE.match(_normalize(date_string)) is not None

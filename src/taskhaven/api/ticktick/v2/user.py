@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
@@ -17,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from taskhaven.api.ticktick.codes import format_v2
+from taskhaven.api.ticktick.v2 import statistics as v2_statistics
 from taskhaven.api.ticktick.v2.auth import COOKIE, current_session, current_user
 from taskhaven.api.ticktick.v2.errors import V2Error
 from taskhaven.api.ticktick.v2.http import endpoint, json_response, parse
@@ -134,42 +134,6 @@ def profile_answer(user: RowMapping) -> dict[str, Any]:
     }
 
 
-def _counts(buckets: Mapping[Any, statistics.Count]) -> dict[str, dict[str, int]]:
-    return {
-        day.strftime("%Y%m%d"): {
-            "completeCount": count.completed,
-            "notCompleteCount": count.not_completed,
-        }
-        for day, count in buckets.items()
-    }
-
-
-def statistics_answer(stats: statistics.Statistics) -> dict[str, Any]:
-    # No pomodoro timer on this server: its fields are zero and empty.
-    return {
-        "score": stats.score,
-        "level": stats.level,
-        "yesterdayCompleted": stats.yesterday,
-        "todayCompleted": stats.today,
-        "totalCompleted": stats.total,
-        "scoreByDay": {day.strftime("%Y%m%d"): n for day, n in stats.score_by_day.items()},
-        "taskByDay": _counts(stats.by_day),
-        "taskByWeek": _counts(stats.by_week),
-        "taskByMonth": _counts(stats.by_month),
-        "todayPomoCount": 0,
-        "yesterdayPomoCount": 0,
-        "totalPomoCount": 0,
-        "todayPomoDuration": 0,
-        "yesterdayPomoDuration": 0,
-        "totalPomoDuration": 0,
-        "pomoGoal": 0,
-        "pomoDurationGoal": 0,
-        "pomoByDay": {},
-        "pomoByWeek": {},
-        "pomoByMonth": {},
-    }
-
-
 def session_answer(session: sessions.Session, current: sessions.Session) -> dict[str, Any]:
     return {
         "id": str(session.id),
@@ -238,7 +202,7 @@ def status(backend: Backend, request: Request, _payload: Any) -> Any:
 
 def general_statistics(backend: Backend, request: Request, _payload: Any) -> Any:
     user = current_user(backend, request)
-    return statistics_answer(statistics.compute(backend, user))
+    return v2_statistics.answer(statistics.counts(backend, user))
 
 
 def list_sessions(backend: Backend, request: Request, _payload: Any) -> Any:

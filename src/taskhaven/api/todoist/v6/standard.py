@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from taskhaven.api.todoist.v6 import render
+from taskhaven.api.todoist.v6 import render, templates
 from taskhaven.api.todoist.v6.colors import DEFAULT_PROJECT_COLOR, PROJECT_PALETTE
 from taskhaven.api.todoist.v6.params import BadJson, Params
 from taskhaven.api.todoist.v6.routes import Handler, add_handlers, authenticate
@@ -35,8 +35,7 @@ from taskhaven.core import (
     projects,
     queries,
     reminders,
-    stats,
-    templates,
+    statistics,
     uploads,
     users,
 )
@@ -245,7 +244,7 @@ def get_redirect_link(backend: Backend, params: Params, _request: Request) -> An
 # -- statistics and settings -----------------------------------------------------------------
 
 
-def _streak(streak: stats.Streak) -> dict[str, Any]:
+def _streak(streak: statistics.Streak) -> dict[str, Any]:
     return {
         "count": streak.count,
         "start": streak.start.isoformat() if streak.start else "",
@@ -253,7 +252,7 @@ def _streak(streak: stats.Streak) -> dict[str, Any]:
     }
 
 
-def _bucket(bucket: stats.Bucket, label: str) -> dict[str, Any]:
+def _bucket(bucket: statistics.Bucket, label: str) -> dict[str, Any]:
     per_project = sorted(bucket.per_project.items(), key=lambda kv: (-kv[1], kv[0]))
     return {
         "date": label,
@@ -267,7 +266,7 @@ def get_productivity_stats(backend: Backend, params: Params, _request: Request) 
     goals = users.goals(user)
     with backend.read() as conn:
         user = users.get(conn, user["id"])
-        result = stats.compute(
+        result = statistics.progress(
             conn,
             user["id"],
             tz=_zone(user),

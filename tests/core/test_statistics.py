@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taskhaven.core.stats import Streak, per_day, streaks
+from taskhaven.core.statistics import Streak, per_day, streaks
 
 TODAY = date(2024, 3, 20)  # a Wednesday
 

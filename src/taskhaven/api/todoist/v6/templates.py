@@ -1,4 +1,5 @@
-"""Project templates: a project's open items as CSV, and the same CSV read back into a project.
+"""Project templates, the Sync API's CSV: a project's open items written out, and read back
+into a project through the core's item and note operations.
 
 Columns ``TYPE,CONTENT,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG``. ``PRIORITY`` is
 the apps' numbering (1 = most urgent), the reverse of the data model's (4 = most urgent).
@@ -14,14 +15,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from taskhaven.core import items as core_items
-from taskhaven.core import notes, projects, users
+from taskhaven.core import items, notes, project_items, projects, users
 from taskhaven.core.backend import Unit
-from taskhaven.core.errors import DomainError, InvalidArgument
-from taskhaven.store.schema import items
-from taskhaven.store.schema import users as users_table
+from taskhaven.core.errors import DomainError, InvalidArgument, NotFound
 
 COLUMNS = ("TYPE", "CONTENT", "PRIORITY", "INDENT", "AUTHOR", "RESPONSIBLE", "DATE", "DATE_LANG")
 TASK = "task"
@@ -37,26 +35,17 @@ def _person(conn: Connection, user_id: int | None, cache: dict[int, str]) -> str
     if user_id is None:
         return ""
     if user_id not in cache:
-        name = conn.execute(
-            select(users_table.c.full_name).where(users_table.c.id == user_id)
-        ).scalar()
+        try:
+            name = users.get(conn, user_id)["full_name"]
+        except NotFound:
+            name = None
         cache[user_id] = f"{name or ''} ({user_id})"
     return cache[user_id]
 
 
 def export_csv(conn: Connection, user_id: int, project_id: int) -> str:
     """The live project's open items, in project order, each followed by its notes."""
-    projects.get(conn, user_id, project_id)
-    rows = conn.execute(
-        select(items)
-        .where(
-            items.c.user_id == user_id,
-            items.c.project_id == project_id,
-            items.c.is_deleted.is_(False),
-            items.c.status == 0,
-        )
-        .order_by(items.c.item_order, items.c.id)
-    ).mappings()
+    rows = project_items.open_items(conn, user_id, project_id)
     names: dict[int, str] = {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -166,9 +155,7 @@ def import_csv(unit: Unit, project_id: int, data: bytes) -> int:
                 fields["date_lang"] = _cell(row, positions, "DATE_LANG") or user["lang"]
         try:
             if kind == TASK:
-                last_item = core_items.add(unit, content=content, project_id=project_id, **fields)[
-                    "id"
-                ]
+                last_item = items.add(unit, content=content, project_id=project_id, **fields)["id"]
                 added += 1
             elif last_item is None:
                 notes.add(unit, content=content, project_id=project_id)

@@ -1,0 +1,25 @@
+"""A live project's open items in the project's own order: a project read as a whole
+(what the Sync API's project templates export)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, RowMapping, select
+
+from taskhaven.core import projects
+from taskhaven.store.schema import items
+
+
+def open_items(conn: Connection, user_id: int, project_id: int) -> list[RowMapping]:
+    """The open, live items of one of the user's live projects, in item order."""
+    projects.get(conn, user_id, project_id)
+    query = (
+        select(items)
+        .where(
+            items.c.user_id == user_id,
+            items.c.project_id == project_id,
+            items.c.is_deleted.is_(False),
+            items.c.status == 0,
+        )
+        .order_by(items.c.item_order, items.c.id)
+    )
+    return list(conn.execute(query).mappings())
