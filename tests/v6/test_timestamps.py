@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taskhaven.api.todoist.v6.timestamps import format_v6, parse_v6, utc_argument
+from taskhaven.api.todoist.v6.timestamps import format_v6, parse_bound, parse_v6, utc_argument
 from taskhaven.core.dates import InvalidDate
 from taskhaven.core.errors import InvalidDateArgument
 from tests.moments import aware_datetimes
@@ -103,6 +103,27 @@ class TestParseV6:
         with pytest.raises(InvalidDateArgument) as caught:
             utc_argument("someday", "due_date_utc")
         assert caught.value.argument == "due_date_utc"
+
+
+class TestParseBound:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("2016-05-18T10:15", utc(2016, 5, 18, 10, 15)),
+            ("2016-05-18", utc(2016, 5, 18)),  # a lower or upper bound: the day's midnight
+            (" 2016-05-18T12:15+02:00 ", utc(2016, 5, 18, 10, 15)),
+            ("1463566500", utc(2016, 5, 18, 10, 15)),
+        ],
+    )
+    def test_accepted(self, value: str, expected: datetime) -> None:
+        result = parse_bound(value)
+        assert result == expected
+        assert result.utcoffset() == timedelta(0)
+
+    @pytest.mark.parametrize("value", ["", "yesterday", "2016-02-30"])
+    def test_rejected(self, value: str) -> None:
+        with pytest.raises(InvalidDate):
+            parse_bound(value)
 
 
 @given(aware_datetimes)

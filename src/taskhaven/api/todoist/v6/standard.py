@@ -24,7 +24,7 @@ from taskhaven.api.todoist.v6 import render, templates
 from taskhaven.api.todoist.v6.colors import DEFAULT_PROJECT_COLOR, PROJECT_PALETTE
 from taskhaven.api.todoist.v6.params import BadJson, Params
 from taskhaven.api.todoist.v6.routes import Handler, add_handlers, authenticate
-from taskhaven.api.todoist.v6.timestamps import format_v6
+from taskhaven.api.todoist.v6.timestamps import format_v6, parse_bound
 from taskhaven.core import (
     business,
     changes,
@@ -41,7 +41,7 @@ from taskhaven.core import (
 )
 from taskhaven.core import items as core_items
 from taskhaven.core.backend import Backend, utcnow
-from taskhaven.core.dates import InvalidDate, parse_iso, to_utc
+from taskhaven.core.dates import InvalidDate
 from taskhaven.core.errors import (
     AuthenticationFailed,
     InvalidArgument,
@@ -78,7 +78,7 @@ def _moment(params: Params, *names: str) -> datetime | None:
         if value is None or value.strip() == "":
             continue
         try:
-            return to_utc(parse_iso(value.strip()), None)
+            return parse_bound(value)
         except InvalidDate as exc:
             raise InvalidDateArgument(name) from exc
     return None

@@ -1,10 +1,11 @@
 """The Sync API's spelling of a moment, out and in.
 
-Out: "Fri 26 Sep 2014 08:25:05 +0000" (UTC, whole seconds). In (``due_date_utc``,
-``new_date_utc``, a reminder's ``due_date_utc``): "YYYY-MM-DDTHH:MM[:SS]" in UTC, Python's
-isoformat, a bare date (the end of that day, like any whole-day date), or the v6 timestamp a
-client echoes back from an object it synced. Day and month names are English whatever the
-process locale is, both ways.
+Out: "Fri 26 Sep 2014 08:25:05 +0000" (UTC, whole seconds). In, a due moment
+(``due_date_utc``, ``new_date_utc``, a reminder's ``due_date_utc``): "YYYY-MM-DDTHH:MM[:SS]"
+in UTC, Python's isoformat, a bare date (the end of that day, like any whole-day date), or
+the v6 timestamp a client echoes back from an object it synced. In, a bound of a range
+(``since``, ``until``): ISO-8601 or Unix time, naive is UTC, a bare date its midnight. Day and
+month names are English whatever the process locale is, both ways.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from taskhaven.core.dates import ALL_DAY_CLOCK, InvalidDate, as_utc, iso_moment
+from taskhaven.core.dates import ALL_DAY_CLOCK, InvalidDate, as_utc, iso_moment, parse_iso, to_utc
 from taskhaven.core.errors import InvalidDateArgument
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -76,3 +77,8 @@ def utc_argument(value: Any, argument: str) -> datetime:
         return parse_v6(value)
     except InvalidDate as exc:
         raise InvalidDateArgument(argument) from exc
+
+
+def parse_bound(text: str) -> datetime:
+    """A ``since``/``until`` value as aware UTC; InvalidDate when it is none."""
+    return to_utc(parse_iso(text.strip()), None)
