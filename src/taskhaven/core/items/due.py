@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,6 +11,7 @@ from sqlalchemy import RowMapping
 
 from taskhaven.core import dates, users
 from taskhaven.core.backend import Unit
+from taskhaven.core.dates.vocabulary import MONTH_ABBR
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument
 from taskhaven.core.items.fields import (
     DATE_KEYS,
@@ -24,10 +25,7 @@ from taskhaven.core.items.fields import (
 )
 from taskhaven.core.items.lookups import Row
 
-ALL_DAY = time(23, 59, 59)
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+ALL_DAY = dates.ALL_DAY_CLOCK
 
 
 # Bound on rescheduling an overdue item rule by rule: decades of a daily rule.
@@ -113,7 +111,7 @@ def _label(
     if moment is None:
         return None
     local = moment.astimezone(zone)
-    text = f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+    text = f"{local.day} {MONTH_ABBR[local.month - 1]} {local.year}"
     return text if all_day else f"{text} at {local:%H:%M}"
 
 
