@@ -1,4 +1,5 @@
-"""Shared fixtures: one database and one real server per test session (per xdist worker)."""
+"""Shared fixtures, per test session (per xdist worker): one real server for the client
+libraries that speak HTTP, and one server-less backend for tests that call core."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import RunningServer, fresh_database, running_server, test_settings
+from taskhaven.core.backend import Backend
+from tests.servers import (
+    RunningServer,
+    fresh_database,
+    migrated_backend,
+    running_server,
+    test_settings,
+)
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +31,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     with running_server(test_settings(database_url, tmp_path_factory.mktemp("data"))) as srv:
         yield srv
+
+
+@pytest.fixture(scope="session")
+def core_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """A backend on its own fresh database, without a server: for tests that call core."""
+    tmp = tmp_path_factory.mktemp("core")
+    with fresh_database(tmp) as url, migrated_backend(test_settings(url, tmp / "data")) as backend:
+        yield backend
 
 
 @pytest.fixture

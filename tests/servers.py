@@ -53,6 +53,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def migrated_backend(settings: Settings) -> Iterator[Backend]:
+    """A backend on a migrated database, no server: for tests that call core directly."""
+    backend = Backend(settings)
+    backend.migrate()
+    try:
+        yield backend
+    finally:
+        backend.dispose()
+
+
 class RunningServer:
     def __init__(self, backend: Backend, base_url: str) -> None:
         self.backend = backend
@@ -98,6 +109,10 @@ def test_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
         "sync_rate_limit_per_minute": 0,
         "signon_failures_per_account": 1000,
         "signon_failures_per_address": 1000,
+        # The lowest argon2 cost allowed: a test user costs microseconds, not 0.3 s.
+        "argon2_time_cost": 1,
+        "argon2_memory_cost": 8,
+        "argon2_parallelism": 1,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import argon2
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +45,18 @@ class Settings(BaseSettings):
     session_days: int = Field(default=30, ge=1)
     mfa_challenge_seconds: int = Field(default=300, ge=30)
     log_level: str = "info"
+    # argon2id cost of new password hashes (argon2-cffi's defaults); stored hashes made
+    # at another cost still verify and are rehashed at this one on the next sign-on.
+    argon2_time_cost: int = Field(default=argon2.DEFAULT_TIME_COST, ge=1)
+    argon2_memory_cost: int = Field(default=argon2.DEFAULT_MEMORY_COST, ge=8)
+    """KiB; at least 8 * ``argon2_parallelism``."""
+    argon2_parallelism: int = Field(default=argon2.DEFAULT_PARALLELISM, ge=1)
+
+    @model_validator(mode="after")
+    def _argon2_memory(self) -> Settings:
+        if self.argon2_memory_cost < 8 * self.argon2_parallelism:
+            raise ValueError("argon2_memory_cost must be at least 8 * argon2_parallelism")
+        return self
 
     @property
     def base_url(self) -> str:

@@ -1,4 +1,4 @@
-"""Fixtures for driving core directly (no HTTP): the session server's backend and a user."""
+"""Fixtures for driving core directly (no HTTP): a server-less backend and a user."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import pytest
 from taskhaven.core import users
 from taskhaven.core.backend import Backend
 from tests.conftest import PASSWORD, new_email
-from tests.servers import RunningServer
 
 
 @pytest.fixture
-def backend(server: RunningServer) -> Backend:
-    return server.backend
+def backend(core_backend: Backend) -> Backend:
+    return core_backend
 
 
 @pytest.fixture

@@ -24,12 +24,11 @@ from taskhaven.core import items, projects, users
 from taskhaven.core.backend import Backend
 from taskhaven.store.schema import items as items_table
 from tests.conftest import PASSWORD, new_email
-from tests.servers import RunningServer
 
 
 @pytest.fixture
-def backend(server: RunningServer) -> Backend:
-    return server.backend
+def backend(core_backend: Backend) -> Backend:
+    return core_backend
 
 
 def new_user(backend: Backend) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from taskhaven.core.security import SecretBox, load_or_create_key
+from taskhaven.core.security import Passwords, SecretBox, load_or_create_key
 from taskhaven.settings import Settings
 from taskhaven.store import counter
 from taskhaven.store.engine import make_engine, read_transaction, write_transaction
@@ -111,7 +111,8 @@ class Unit:
 
 
 class Backend:
-    """Holds what every request needs: the engine, the settings and the secret box."""
+    """Holds what every request needs: the engine, the settings, the secret box and the
+    password hasher."""
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
@@ -122,6 +123,9 @@ class Backend:
             else load_or_create_key(settings.data_dir / "secret.key")
         )
         self.box = SecretBox(key)
+        self.passwords = Passwords(
+            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
+        )
 
     def migrate(self) -> None:
         upgrade(self.engine)

@@ -12,20 +12,37 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from cryptography.fernet import Fernet, InvalidToken
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this keeps the time of "unknown user" equal to "wrong password".
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
+class Passwords:
+    """argon2id hashing at the configured cost.
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    A hash records its own parameters, so hashes made at another cost still verify;
+    ``needs_rehash`` tells the caller to store a fresh one at the current cost.
+    """
 
+    def __init__(self, time_cost: int, memory_cost: int, parallelism: int) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
+        # Verifying against this keeps the time of "unknown user" equal to "wrong password".
+        self._dummy = self._hasher.hash(secrets.token_hex(16))
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash or self._dummy, password) and bool(
+                password_hash
+            )
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        try:
+            return self._hasher.check_needs_rehash(password_hash)
+        except InvalidHashError:
+            return False
 
 
 def new_api_token() -> str:

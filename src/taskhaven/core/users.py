@@ -141,7 +141,7 @@ def register(
     _check_password(password)
     timezone = check_timezone(timezone or "UTC")
     token = security.new_api_token()
-    password_hash = security.hash_password(password)
+    password_hash = backend.passwords.hash(password)
     with backend.write(0) as unit:
         exists = unit.conn.execute(select(users.c.id).where(users.c.email == email)).first()
         if exists:
@@ -207,9 +207,22 @@ def login(backend: Backend, email: str, password: str) -> RowMapping:
     """Check e-mail and password; the same error (and the same work) for either mistake."""
     with backend.read() as conn:
         row = by_email(conn, email)
-    if not security.verify_password(row["password_hash"] if row else None, password) or not row:
+    if not backend.passwords.verify(row["password_hash"] if row else None, password) or not row:
         raise AuthenticationFailed("Login error")
+    if backend.passwords.needs_rehash(row["password_hash"]):
+        _rehash(backend, row, password)
     return row
+
+
+def _rehash(backend: Backend, row: RowMapping, password: str) -> None:
+    """Store the hash again at the configured cost (the old one verified)."""
+    with backend.plain_write() as conn:
+        # Race: the password may have changed since it was verified; keep the newer one.
+        conn.execute(
+            update(users)
+            .where(users.c.id == row["id"], users.c.password_hash == row["password_hash"])
+            .values(password_hash=backend.passwords.hash(password))
+        )
 
 
 def by_api_token(conn: Connection, token: str) -> RowMapping:
@@ -248,8 +261,11 @@ def goals(user: Mapping[Any, Any]) -> dict[str, Any]:
     return {**DEFAULT_GOALS, **(user["goals"] or {})}
 
 
-def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
-    """Apply a ``user_update``: known keys only, each validated; the API token survives."""
+def update_user(
+    unit: Unit, values: Mapping[str, Any], passwords: security.Passwords | None = None
+) -> None:
+    """Apply a ``user_update``: known keys only, each validated; the API token survives.
+    ``passwords`` (the backend's) hashes a new password."""
     row = get(unit.conn, unit.user_id)
     changes: dict[str, Any] = {}
     new_prefs = dict(row["prefs"] or {})
@@ -272,7 +288,9 @@ def update_user(unit: Unit, values: Mapping[str, Any]) -> None:
             changes["full_name"] = value.strip()
         elif key == "password":
             _check_password(value)
-            changes["password_hash"] = security.hash_password(value)
+            if passwords is None:
+                raise TypeError("update_user needs the backend's passwords to change one")
+            changes["password_hash"] = passwords.hash(value)
             # A new password ends every web session; the Sync API token stays valid.
             end_sessions(unit.conn, unit.user_id)
         elif key == "timezone":
@@ -368,7 +386,7 @@ def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
     """Delete an account: the row keeps its id but loses every credential."""
     with backend.write(user_id) as unit:
         row = get(unit.conn, user_id)
-        if not security.verify_password(row["password_hash"], current_password):
+        if not backend.passwords.verify(row["password_hash"], current_password):
             raise Forbidden("Wrong password")
         end_sessions(unit.conn, user_id)
         gone = f"deleted-{row['id']}-{security.new_session_token()[:12]}"

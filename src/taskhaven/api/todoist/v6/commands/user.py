@@ -28,7 +28,8 @@ GOAL_FIELDS = ("daily_goal", "weekly_goal", "ignore_days", "vacation_mode", "kar
 
 @command("user_update")
 def user_update(ctx: Ctx, args: Args) -> None:
-    users.update_user(ctx.unit, {k: args.get(k) for k in USER_FIELDS if args.has(k)})
+    values = {k: args.get(k) for k in USER_FIELDS if args.has(k)}
+    users.update_user(ctx.unit, values, ctx.backend.passwords)
 
 
 @command("update_goals")
