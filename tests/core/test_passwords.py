@@ -36,7 +36,7 @@ def test_new_hashes_use_the_configured_cost(backend: Backend, user_id: int) -> N
 def test_a_hash_made_at_another_cost_verifies_and_is_rehashed(backend: Backend) -> None:
     email = new_email()
     row, _token = users.register(backend, email=email, password=PASSWORD)
-    dearer = store_dearer_hash(backend, row["id"])
+    store_dearer_hash(backend, row["id"])
     assert users.login(backend, email, PASSWORD)["id"] == row["id"]
     assert "$m=8,t=1,p=1$" in stored_hash(backend, row["id"])
     assert users.login(backend, email, PASSWORD)["id"] == row["id"]
