@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from taskhaven.api.ticktick.v2.routes import routes as v2_routes
 from taskhaven.api.todoist.v6.commands import COMMANDS
-from taskhaven.api.todoist.v6.routes import HANDLERS, routes
+from taskhaven.api.todoist.v6.routes import HANDLERS
 from taskhaven.settings import Settings
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -31,7 +31,6 @@ def test_every_command_type_is_documented() -> None:
 
 
 def test_every_v6_call_is_documented() -> None:
-    routes()  # registers the standard calls
     text = all_docs()
     missing = [name for name in HANDLERS if f"`{name}`" not in text]
     assert not missing, f"undocumented Sync API calls: {missing}"
@@ -42,7 +41,7 @@ def test_every_v2_endpoint_is_documented() -> None:
     missing = []
     for route in v2_routes():
         if isinstance(route, Route):
-            path = route.path.removeprefix("/api/v2/").split("{")[0].rstrip("/")
+            path = route.path.removeprefix("/").split("{")[0].rstrip("/")
             if path and path not in text:
                 missing.append(route.path)
     assert not missing, f"undocumented V2 endpoints: {missing}"

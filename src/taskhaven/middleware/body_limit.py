@@ -1,8 +1,14 @@
-"""Refuse request bodies over the configured size before any handler reads them."""
+"""Refuse request bodies over the configured size before any handler reads them.
+
+The refusal is rendered by the protocol app the middleware wraps (``too_large``), so each
+protocol answers 413 in its own error format.
+"""
 
 from __future__ import annotations
 
-import orjson
+from collections.abc import Callable
+
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -10,20 +16,11 @@ class BodyTooLarge(Exception):
     pass
 
 
-def _error_body(path: str, limit: int) -> bytes:
-    message = f"Request body too large (at most {limit} bytes)"
-    if path.startswith(("/api/v2", "/open/v1")):
-        return orjson.dumps(
-            {"errorId": "body_too_large", "errorCode": "body_too_large",
-             "errorMessage": message, "data": None}
-        )  # fmt: skip
-    return orjson.dumps({"error_code": 413, "error": message})
-
-
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, too_large: Callable[[int], Response]) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.too_large = too_large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,7 +28,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+            await self.too_large(self.max_bytes)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -55,16 +52,4 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(scope, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = _error_body(scope["path"], self.max_bytes)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())],
-            }
-        )  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
+                await self.too_large(self.max_bytes)(scope, receive, send)

@@ -22,8 +22,8 @@ from starlette.responses import FileResponse, Response
 
 from taskhaven.api.todoist.v6 import render, templates
 from taskhaven.api.todoist.v6.colors import DEFAULT_PROJECT_COLOR, PROJECT_PALETTE
+from taskhaven.api.todoist.v6.http import Handler, authenticate
 from taskhaven.api.todoist.v6.params import BadJson, Params
-from taskhaven.api.todoist.v6.routes import Handler, add_handlers, authenticate
 from taskhaven.api.todoist.v6.timestamps import format_v6, parse_bound
 from taskhaven.core import (
     business,
@@ -593,5 +593,3 @@ STANDARD: dict[str, Handler] = {
     "business/users/reject_invitation": business_reject,
     "backups/get": backups_get,
 }
-
-add_handlers(STANDARD)
