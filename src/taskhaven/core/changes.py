@@ -20,6 +20,16 @@ def cursor(conn: Connection) -> int:
     return counter.current(conn)
 
 
+def read_from(since: int, cursor: int) -> int:
+    """Where a read for a client at ``since`` starts, given the ``cursor`` just read.
+
+    A number greater than the counter was never handed out by this database (it was
+    restored from a backup, say): changes numbered between the counter and ``since`` would
+    be skipped for good, so such a client gets a full read (0) instead.
+    """
+    return 0 if since > cursor else since
+
+
 def rows_since(
     conn: Connection,
     table: Table,

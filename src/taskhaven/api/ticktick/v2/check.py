@@ -68,6 +68,7 @@ def snapshot_since(backend: Backend, user: RowMapping, since: int) -> dict[str, 
     user_id = user["id"]
     with backend.read() as conn:
         cursor = changes.cursor(conn)
+        since = changes.read_from(since, cursor)
         bean = _task_bean(conn, user, since)
         full = since == 0
 

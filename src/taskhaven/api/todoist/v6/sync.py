@@ -148,6 +148,7 @@ def read(
     user_id = user["id"]
     with backend.read() as conn:
         seq = changes.cursor(conn)
+        since = changes.read_from(since, seq)
         user = users.get(conn, user_id)
         out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
         if "projects" in types:
