@@ -6,11 +6,23 @@ has an index on ``(user_id, seq)``, and an incremental read is a range scan on i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Literal
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, Table, select
+from sqlalchemy import Connection, RowMapping, Table, select
 
 from taskhaven.store import counter
+from taskhaven.store.schema import filters, items, labels, notes, projects, reminders
+
+# The kinds an incremental read serves, by name, so adapters never name a table.
+Kind = Literal["projects", "items", "labels", "notes", "filters", "reminders"]
+_TABLES: dict[Kind, Table] = {
+    "projects": projects,
+    "items": items,
+    "labels": labels,
+    "notes": notes,
+    "filters": filters,
+    "reminders": reminders,
+}
 
 
 def cursor(conn: Connection) -> int:
@@ -30,23 +42,33 @@ def read_from(since: int, cursor: int) -> int:
     return 0 if since > cursor else since
 
 
-def rows_since(
-    conn: Connection,
-    table: Table,
-    user_id: int,
-    since: int,
-    *,
-    active: Sequence[ColumnElement[bool]] = (),
-) -> list[RowMapping]:
-    """Rows of ``table`` visible to ``user_id``, newest change first.
+def rows_since(conn: Connection, kind: Kind, user_id: int, since: int) -> list[RowMapping]:
+    """Rows of ``kind`` visible to ``user_id``, newest change first.
 
-    ``since == 0`` is a full read: deleted rows and whatever ``active`` excludes are left out.
+    ``since == 0`` is a full read: deleted rows are left out, and so are items already in
+    history (a full read is the working set; history is read page by page elsewhere).
     ``since > 0`` is incremental: every row stamped after ``since``, deleted ones included.
     """
+    table = _TABLES[kind]
     query = select(table).where(table.c.user_id == user_id)
     if since > 0:
         query = query.where(table.c.seq > since)
     else:
-        query = query.where(table.c.is_deleted.is_(False), *active)
+        query = query.where(table.c.is_deleted.is_(False))
+        if table is items:
+            query = query.where(items.c.in_history.is_(False))
     query = query.order_by(table.c.seq.desc(), table.c.id.desc())
     return list(conn.execute(query).mappings())
+
+
+def day_orders(conn: Connection, user_id: int) -> dict[int, int]:
+    """``{item id: day order}`` of the user's live items that have one (not -1)."""
+    rows = conn.execute(
+        select(items.c.id, items.c.day_order).where(
+            items.c.user_id == user_id,
+            items.c.is_deleted.is_(False),
+            items.c.in_history.is_(False),
+            items.c.day_order != -1,
+        )
+    )
+    return {item_id: order for item_id, order in rows}

@@ -49,7 +49,6 @@ from taskhaven.core.errors import (
     MissingArgument,
     NotFound,
 )
-from taskhaven.store.schema import projects as projects_table
 
 FILES_PATH = "uploads/files/"
 # Types a browser may show in place; anything else downloads, so an uploaded HTML page
@@ -274,7 +273,7 @@ def get_productivity_stats(backend: Backend, params: Params, _request: Request) 
             start_day=int(users.prefs(user)["start_day"]),
             goals=goals,
         )
-        live_projects = changes.rows_since(conn, projects_table, user["id"], 0)
+        live_projects = changes.rows_since(conn, "projects", user["id"], 0)
     return {
         "karma_last_update": 0.0,
         "karma_trend": "-",

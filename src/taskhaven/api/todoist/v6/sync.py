@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError
 
 from taskhaven.api.todoist.v6 import render
@@ -22,7 +22,6 @@ from taskhaven.core import changes, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
-from taskhaven.store.schema import filters, items, labels, notes, projects, reminders
 
 log = logging.getLogger(__name__)
 
@@ -153,30 +152,27 @@ def read(
         out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
         if "projects" in types:
             out["Projects"] = [
-                render.project(r) for r in changes.rows_since(conn, projects, user_id, since)
+                render.project(r) for r in changes.rows_since(conn, "projects", user_id, since)
             ]
         if "items" in types:
             out["Items"] = [
-                render.item(r)
-                for r in changes.rows_since(
-                    conn, items, user_id, since, active=[items.c.in_history.is_(False)]
-                )
+                render.item(r) for r in changes.rows_since(conn, "items", user_id, since)
             ]
         if "labels" in types:
             out["Labels"] = [
-                render.label(r) for r in changes.rows_since(conn, labels, user_id, since)
+                render.label(r) for r in changes.rows_since(conn, "labels", user_id, since)
             ]
         if "notes" in types:
-            rows = changes.rows_since(conn, notes, user_id, since)
+            rows = changes.rows_since(conn, "notes", user_id, since)
             out["Notes"] = [render.note(r) for r in rows if r["item_id"] is not None]
             out["ProjectNotes"] = [render.note(r) for r in rows if r["item_id"] is None]
         if "filters" in types:
             out["Filters"] = [
-                render.filter_(r) for r in changes.rows_since(conn, filters, user_id, since)
+                render.filter_(r) for r in changes.rows_since(conn, "filters", user_id, since)
             ]
         if "reminders" in types:
             out["Reminders"] = [
-                render.reminder(r) for r in changes.rows_since(conn, reminders, user_id, since)
+                render.reminder(r) for r in changes.rows_since(conn, "reminders", user_id, since)
             ]
         if "locations" in types:
             out["Locations"] = []
@@ -191,7 +187,8 @@ def read(
         if "day_orders" in types:
             current = user["day_orders_ts"]
             if day_orders_timestamp is not None and day_orders_timestamp != current:
-                out["DayOrders"] = day_orders(conn, user_id)
+                orders = changes.day_orders(conn, user_id)
+                out["DayOrders"] = {str(item_id): order for item_id, order in orders.items()}
             out["DayOrdersTimestamp"] = current
         if "collaborators" in types:
             out["Collaborators"] = []
@@ -199,18 +196,6 @@ def read(
         if "notification_settings" in types:
             out["SettingsNotifications"] = users.notification_settings(user)
     return out
-
-
-def day_orders(conn: Connection, user_id: int) -> dict[str, int]:
-    rows = conn.execute(
-        select(items.c.id, items.c.day_order).where(
-            items.c.user_id == user_id,
-            items.c.is_deleted.is_(False),
-            items.c.in_history.is_(False),
-            items.c.day_order != -1,
-        )
-    )
-    return {str(item_id): order for item_id, order in rows}
 
 
 def handle_sync(backend: Backend, user: RowMapping, params: Params) -> dict[str, Any]:
