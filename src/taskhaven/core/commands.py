@@ -26,32 +26,6 @@ class StoredResult:
     object_id: int | None
 
 
-def recall(conn: Connection, user_id: int, uuid: str) -> StoredResult | None:
-    row = conn.execute(
-        select(command_results).where(
-            command_results.c.user_id == user_id, command_results.c.uuid == uuid
-        )
-    ).first()
-    if row is None:
-        return None
-    return StoredResult(status=row.status, temp_id=row.temp_id, object_id=row.object_id)
-
-
-def remember(
-    unit: Unit, uuid: str, status: Any, temp_id: str | None, object_id: int | None
-) -> None:
-    unit.conn.execute(
-        insert(command_results).values(
-            user_id=unit.user_id,
-            uuid=uuid,
-            status=status,
-            temp_id=temp_id,
-            object_id=object_id,
-            created_at=unit.now,
-        )
-    )
-
-
 def resolve_temp_id(conn: Connection, user_id: int, temp_id: str) -> int | None:
     """Temp ids stay resolvable across requests: offline clients refer to earlier ones."""
     return conn.execute(
@@ -59,23 +33,6 @@ def resolve_temp_id(conn: Connection, user_id: int, temp_id: str) -> int | None:
             temp_ids.c.user_id == user_id, temp_ids.c.temp_id == temp_id
         )
     ).scalar()
-
-
-def record_temp_id(unit: Unit, temp_id: str, object_id: int) -> None:
-    # A client may reuse a temp id (a retry with a new uuid); the newest mapping wins.
-    existing = resolve_temp_id(unit.conn, unit.user_id, temp_id)
-    if existing is not None:
-        unit.conn.execute(
-            temp_ids.update()
-            .where(temp_ids.c.user_id == unit.user_id, temp_ids.c.temp_id == temp_id)
-            .values(object_id=object_id, created_at=unit.now)
-        )
-        return
-    unit.conn.execute(
-        insert(temp_ids).values(
-            user_id=unit.user_id, temp_id=temp_id, object_id=object_id, created_at=unit.now
-        )
-    )
 
 
 # A bound on the ids in one ``IN (...)``: far below SQLite's and PostgreSQL's limits on
@@ -107,8 +64,7 @@ def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
 class CommandLog:
     """The idempotency records of one command batch, read and written in bulk.
 
-    ``recall`` and ``remember`` behave as the module functions do one command at a time: a
-    uuid remembered earlier in the batch is recalled (a batch may repeat a uuid), and the
+    A uuid remembered earlier in the batch is recalled (a batch may repeat a uuid), and the
     newest mapping of a temp id wins. ``flush`` writes the records into the unit's
     transaction; the caller flushes before the commit, so the invariant of this module
     holds (also for failed commands, which are remembered like the rest).

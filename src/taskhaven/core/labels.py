@@ -7,7 +7,7 @@ label (TickTick nests tags); ``raw_name`` is the name a label had before its fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
@@ -177,8 +177,3 @@ def delete(unit: Unit, label_id: int) -> None:
                     modified_at=unit.now,
                 )
             )
-
-
-def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` are the user's live labels (to validate an item's ``labels``)."""
-    return rows.live_ids(conn, labels, user_id, ids)

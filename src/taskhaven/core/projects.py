@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
@@ -233,7 +233,3 @@ def set_order_indent(unit: Unit, project_id: int, item_order: Any, indent: Any) 
     _touch(
         unit, project_id, {"item_order": check_order(item_order), "indent": check_indent(indent)}
     )
-
-
-def live_ids(conn: Connection, user_id: int, ids: Iterable[int]) -> set[int]:
-    return rows.live_ids(conn, projects, user_id, ids)

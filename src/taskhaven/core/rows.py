@@ -8,7 +8,7 @@ stay in its module; what is here is the same for every table with ``id``, ``user
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
@@ -159,20 +159,3 @@ def touch(unit: Unit, table: Table, row_id: int, values: Mapping[str, Any]) -> N
     if "modified_at" in table.c:
         stamped["modified_at"] = unit.now
     unit.conn.execute(update(table).where(table.c.id == row_id).values(**stamped, **values))
-
-
-def live_ids(conn: Connection, table: Table, user_id: int, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` name live rows of the user (to check references before a write)."""
-    wanted = list(ids)
-    if not wanted:
-        return set()
-    return {
-        r
-        for (r,) in conn.execute(
-            select(table.c.id).where(
-                table.c.user_id == user_id,
-                table.c.id.in_(wanted),
-                table.c.is_deleted.is_(False),
-            )
-        )
-    }

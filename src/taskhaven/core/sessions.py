@@ -177,14 +177,3 @@ def revoke(backend: Backend, user_id: int, session_id: int) -> None:
         )
         if done.rowcount != 1:
             raise NotFound("session")
-
-
-def revoke_all(backend: Backend, user_id: int) -> int:
-    """End every session of a user (password change, 2FA switched on or off)."""
-    with backend.plain_write() as conn:
-        done = conn.execute(
-            update(sessions)
-            .where(sessions.c.user_id == user_id, sessions.c.revoked.is_(False))
-            .values(revoked=True)
-        )
-    return int(done.rowcount)

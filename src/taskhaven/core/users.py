@@ -412,10 +412,6 @@ def end_sessions(conn: Connection, user_id: int) -> None:
     )
 
 
-def count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
-
-
 def add_completed(unit: Unit, delta: int) -> None:
     """Count completions (``delta`` -1 undoes one); the total never goes below zero."""
     total = users.c.completed_count + delta
