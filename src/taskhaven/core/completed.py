@@ -9,7 +9,7 @@ as well: completing without ``force_history`` is still completing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
 
@@ -30,11 +30,6 @@ def _completed(user_id: int) -> list[ColumnElement[bool]]:
         items.c.status.in_(DONE),
         items.c.completed_at.is_not(None),
     ]
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite keeps datetimes without their offset: compare in UTC on both databases.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def history(
@@ -59,9 +54,9 @@ def history(
         projects.get(conn, user_id, project_id)
         where.append(items.c.project_id == project_id)
     if since is not None:
-        where.append(items.c.completed_at >= _utc(since))
+        where.append(items.c.completed_at >= since)
     if until is not None:
-        where.append(items.c.completed_at <= _utc(until))
+        where.append(items.c.completed_at <= until)
     query = (
         select(items)
         .where(*where)
@@ -97,7 +92,7 @@ def moments(conn: Connection, user_id: int) -> list[tuple[datetime, int]]:
             items.c.completed_at.is_not(None),
         )
     ).all()
-    return [(_utc(moment), project_id) for moment, project_id in rows]
+    return [(moment, project_id) for moment, project_id in rows]
 
 
 def note_counts(conn: Connection, user_id: int, item_ids: Iterable[int]) -> dict[int, int]:

@@ -133,11 +133,8 @@ def _check_coordinate(value: Any, argument: str, limit: float) -> str:
 
 
 def _check_moment(value: Any) -> datetime:
-    if not isinstance(value, datetime):
+    if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidDateArgument("due_at")
-    if value.tzinfo is None:
-        # SQLite hands stored moments back naive; they are UTC.
-        value = value.replace(tzinfo=UTC)
     # Reminders fire on the minute; seconds would only make clients disagree.
     moment: datetime = value.astimezone(UTC)
     return moment.replace(second=0, microsecond=0)

@@ -8,7 +8,7 @@ sessions. Sessions are not synced to clients: they carry no ``seq`` and are writ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
@@ -23,11 +23,6 @@ _TOUCH_EVERY = timedelta(seconds=60)
 MAX_PER_USER = 100
 MAX_USER_AGENT = 512
 MAX_ADDRESS = 64
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -45,9 +40,9 @@ class Session:
         return cls(
             id=row["id"],
             user_id=row["user_id"],
-            created_at=aware(row["created_at"]),
-            expires_at=aware(row["expires_at"]),
-            last_used_at=aware(row["last_used_at"]),
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            last_used_at=row["last_used_at"],
             user_agent=row["user_agent"],
             address=row["address"],
         )
@@ -115,7 +110,7 @@ def _live(conn: Connection, token: str) -> RowMapping | None:
     # token was right; the constant-time compare is a second guard against index quirks.
     if row is None or not security.same(row["token_digest"], wanted):
         return None
-    if row["revoked"] or aware(row["expires_at"]) <= utcnow():
+    if row["revoked"] or row["expires_at"] <= utcnow():
         return None
     return row
 

@@ -10,7 +10,7 @@ scan on ``(user_id, seq)``; only a label change makes it look at the user's labe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, Table, func, select
 
@@ -102,21 +102,16 @@ def closed_tasks(
         items.c.is_deleted.is_(False),
         items.c.status.in_(list(statuses)),
     )
-    # SQLite keeps moments without their offset: compare in UTC on both databases.
     if since is not None:
-        query = query.where(items.c.completed_at >= _utc(since))
+        query = query.where(items.c.completed_at >= since)
     if until is not None:
-        query = query.where(items.c.completed_at <= _utc(until))
+        query = query.where(items.c.completed_at <= until)
     if project_id is not None:
         query = query.where(items.c.project_id == project_id)
     query = query.order_by(items.c.completed_at.desc(), items.c.id.desc())
     if limit is not None:
         query = query.limit(limit)
     return list(conn.execute(query).mappings())
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def reminders_of(

@@ -198,8 +198,7 @@ def _zone(name: str | None) -> ZoneInfo:
 
 
 def _local_day(moment: datetime, zone: ZoneInfo) -> date:
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).date()
+    return moment.astimezone(zone).date()
 
 
 def counts(backend: Backend, user: RowMapping, *, now: datetime | None = None) -> Counts:

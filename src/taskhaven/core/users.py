@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -430,9 +430,8 @@ def completed_today(conn: Connection, user: Mapping[Any, Any], now: datetime) ->
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     day = now.astimezone(zone).date()
-    # UTC bounds: SQLite stores datetimes without their offset.
-    start = datetime.combine(day, time(0, 0), zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
+    start = datetime.combine(day, time(0, 0), zone)
+    end = datetime.combine(day + timedelta(days=1), time(0, 0), zone)
     query = (
         select(func.count())
         .select_from(items)

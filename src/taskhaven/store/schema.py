@@ -7,6 +7,9 @@ soft (``is_deleted``) so that incremental readers learn about them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -21,10 +24,38 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment: written as UTC, read back aware in UTC on every database.
+
+    SQLite keeps the text ``YYYY-MM-DD HH:MM:SS.ffffff`` without an offset (and wrote an aware
+    value's wall clock, whatever its zone); PostgreSQL's timestamptz comes back in the
+    session's zone. A naive value is taken as UTC. The stored format is the one
+    ``DateTime(timezone=True)`` has always written for UTC values, so no migration.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else _as_utc(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else _as_utc(value)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
 
 metadata = MetaData(
     naming_convention={
@@ -85,7 +116,7 @@ users = Table(
     Column("day_orders_ts", String(32), nullable=False, default="0.0"),
     Column("live_notifications_last_read", BigInteger, nullable=False, default=0),
     Column("totp_secret_enc", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     _seq(),
 )
 
@@ -100,7 +131,7 @@ project_groups = Table(
     Column("view_mode", String(16), nullable=True),
     Column("show_all", Boolean, nullable=False, default=True),
     _deleted(),
-    Column("modified_at", DateTime(timezone=True), nullable=False),
+    Column("modified_at", UTCDateTime(), nullable=False),
     _seq(),
     Index("ix_project_groups_user_seq", "user_id", "seq"),
 )
@@ -118,14 +149,14 @@ projects = Table(
     Column("collapsed", Boolean, nullable=False, default=False),
     Column("is_inbox", Boolean, nullable=False, default=False),
     Column("is_archived", Boolean, nullable=False, default=False),
-    Column("archived_at", DateTime(timezone=True), nullable=True),
+    Column("archived_at", UTCDateTime(), nullable=True),
     Column("group_id", BigInteger, nullable=True),
     Column("kind", String(8), nullable=False, default="TASK"),
     Column("view_mode", String(16), nullable=True),
     Column("muted", Boolean, nullable=False, default=False),
     _deleted(),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("modified_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("modified_at", UTCDateTime(), nullable=False),
     _seq(),
     Index("ix_projects_user_seq", "user_id", "seq"),
 )
@@ -143,9 +174,9 @@ items = Table(
     Column("kind", String(12), nullable=False, default="TEXT"),
     Column("date_string", String(255), nullable=True),
     Column("date_lang", String(8), nullable=False, default="en"),
-    Column("due_at", DateTime(timezone=True), nullable=True),
+    Column("due_at", UTCDateTime(), nullable=True),
     Column("all_day", Boolean, nullable=False, default=False),
-    Column("start_at", DateTime(timezone=True), nullable=True),
+    Column("start_at", UTCDateTime(), nullable=True),
     Column("time_zone", String(64), nullable=True),
     Column("is_floating", Boolean, nullable=False, default=False),
     Column("repeat_flag", String(512), nullable=True),
@@ -162,12 +193,12 @@ items = Table(
     Column("responsible_uid", BigInteger, nullable=True),
     Column("status", Integer, nullable=False, default=0),
     Column("in_history", Boolean, nullable=False, default=False),
-    Column("completed_at", DateTime(timezone=True), nullable=True),
+    Column("completed_at", UTCDateTime(), nullable=True),
     Column("completed_by", BigInteger, nullable=True),
     Column("is_archived", Boolean, nullable=False, default=False),
     _deleted(),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("modified_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("modified_at", UTCDateTime(), nullable=False),
     _seq(),
     Index("ix_items_user_seq", "user_id", "seq"),
     Index("ix_items_project", "project_id"),
@@ -187,7 +218,7 @@ labels = Table(
     Column("parent", String(255), nullable=True),
     Column("sort_type", String(16), nullable=False, default="project"),
     _deleted(),
-    Column("modified_at", DateTime(timezone=True), nullable=False),
+    Column("modified_at", UTCDateTime(), nullable=False),
     _seq(),
     Index("ix_labels_user_seq", "user_id", "seq"),
 )
@@ -205,7 +236,7 @@ notes = Table(
     Column("uids_to_notify", JSON, nullable=True),
     Column("is_archived", Boolean, nullable=False, default=False),
     _deleted(),
-    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("posted_at", UTCDateTime(), nullable=False),
     _seq(),
     Index("ix_notes_user_seq", "user_id", "seq"),
     Index("ix_notes_item", "item_id"),
@@ -240,7 +271,7 @@ reminders = Table(
     Column("type", String(16), nullable=False, default="relative"),
     Column("date_string", String(255), nullable=True),
     Column("date_lang", String(8), nullable=False, default="en"),
-    Column("due_at", DateTime(timezone=True), nullable=True),
+    Column("due_at", UTCDateTime(), nullable=True),
     Column("minute_offset", Integer, nullable=True),
     Column("trigger", String(64), nullable=True),
     Column("name", String(255), nullable=True),
@@ -270,7 +301,7 @@ uploads = Table(
     Column("purpose", String(16), nullable=False, default="upload"),
     Column("address", String(64), nullable=True),
     _deleted(),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     _seq(),
     Index("ix_uploads_user_seq", "user_id", "seq"),
 )
@@ -281,7 +312,7 @@ temp_ids = Table(
     Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
     Column("temp_id", String(128), primary_key=True),
     Column("object_id", BigInteger, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 command_results = Table(
@@ -292,7 +323,7 @@ command_results = Table(
     Column("status", JSON, nullable=False),
     Column("temp_id", String(128), nullable=True),
     Column("object_id", BigInteger, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 sessions = Table(
@@ -301,9 +332,9 @@ sessions = Table(
     _pk(),
     Column("token_digest", String(64), nullable=False, unique=True),
     _user_fk(),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("last_used_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime(), nullable=False),
     Column("user_agent", String(512), nullable=True),
     Column("address", String(64), nullable=True),
     Column("revoked", Boolean, nullable=False, default=False),
@@ -315,7 +346,7 @@ mfa_challenges = Table(
     metadata,
     Column("auth_digest", String(64), primary_key=True),
     _user_fk(),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
     Column("used", Boolean, nullable=False, default=False),
 )
 

@@ -16,7 +16,6 @@ from taskhaven.core.errors import InvalidArgument, InvalidDateArgument
 from taskhaven.core.items.fields import (
     DATE_KEYS,
     MAX_DATE_STRING,
-    as_utc,
     check_bool,
     check_date_lang,
     check_moment,
@@ -104,7 +103,7 @@ def _label(
         current is not None
         and cur_text
         and not dates.is_recurring(cur_text)
-        and moment == as_utc(current["due_at"])
+        and moment == current["due_at"]
         and all_day == bool(current["all_day"])
     ):
         return str(cur_text)
@@ -157,7 +156,7 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
             moment = check_moment(fields["due_at"], "due_at")
             all_day = moment is not None and _is_all_day_moment(moment, zone)
         else:
-            moment = as_utc(current["due_at"]) if current else None
+            moment = current["due_at"] if current else None
             all_day = bool(current["all_day"]) if current else False
         if "all_day" in fields:
             all_day = check_bool(fields["all_day"], "all_day")
@@ -180,7 +179,7 @@ def next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
     """The due moment after completing one occurrence (strictly after the current one, and
     not in the past: a week-overdue daily item becomes due today, not six days ago)."""
     zone = item_zone(unit, row["time_zone"])
-    current = as_utc(row["due_at"]) or unit.now
+    current = row["due_at"] or unit.now
     try:
         if dates.is_recurring(date_string):
             assert date_string is not None

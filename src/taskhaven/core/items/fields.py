@@ -124,13 +124,6 @@ def check_moment(value: Any, argument: str) -> datetime | None:
         raise InvalidDateArgument(argument) from exc
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """A stored moment as aware UTC (SQLite hands them back naive, in UTC)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _zone_name(value: Any, argument: str = "time_zone") -> str | None:
     if value is None or value == "":
         return None

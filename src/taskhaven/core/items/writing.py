@@ -14,7 +14,6 @@ from taskhaven.core.items.fields import (
     MAX_ID,
     OPEN,
     WONT_DO,
-    as_utc,
     check_moment,
     check_status,
 )
@@ -101,7 +100,7 @@ def completion_values(unit: Unit, row: Row, status: int, at: Any = None) -> dict
     moment = check_moment(at, "completed_at")
     if moment is None:
         # Closing an already closed item keeps its first completion time.
-        moment = as_utc(row["completed_at"]) if row["status"] != OPEN else None
+        moment = row["completed_at"] if row["status"] != OPEN else None
     if status != WONT_DO and row["status"] in (OPEN, WONT_DO):
         users.add_completed(unit, 1)
     return {

@@ -15,7 +15,7 @@ so a client retrying a request that did reach the server does not see it fail.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -122,10 +122,6 @@ class Outcome:
 
     def answer(self) -> dict[str, Any]:
         return {"id2etag": self.id2etag, "id2error": self.id2error}
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _existing(finder: Callable[[], RowMapping], oid: str | None) -> RowMapping | None:
@@ -407,7 +403,7 @@ class TaskWriter:
                 out["all_day"] = all_day
             elif spec.is_all_day is not None and current and current["due_at"] is not None:
                 if spec.is_all_day != stored_all_day:
-                    moment = _aware(current["due_at"])
+                    moment = current["due_at"]
                     if spec.is_all_day:
                         moment = mapping.whole_day_to_core(moment, zone)
                     out["due_at"] = moment

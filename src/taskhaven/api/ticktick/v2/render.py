@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,10 +23,6 @@ from taskhaven.core.ids import is_oid
 from taskhaven.store.schema import items, labels, projects
 
 Row = Mapping[Any, Any]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -171,7 +166,7 @@ def reminder_list(row: Row, found: Iterable[Row]) -> list[dict[str, Any]]:
     for reminder in found:
         trigger = reminder["trigger"]
         if reminder["type"] == "absolute" and reminder["due_at"] and row["due_at"]:
-            seconds = (_aware(row["due_at"]) - _aware(reminder["due_at"])).total_seconds()
+            seconds = (row["due_at"] - reminder["due_at"]).total_seconds()
             minutes = int(seconds // 60)
             trigger = (
                 reminders.offset_to_trigger(minutes)
@@ -216,12 +211,11 @@ def _dates(row: Row, zone: ZoneInfo) -> tuple[str | None, str | None]:
     due = row["due_at"]
     if due is None:
         return None, None
-    due_moment = _aware(due)
-    shown_due = mapping.whole_day_to_ticktick(due_moment, zone) if row["all_day"] else due_moment
+    shown_due = mapping.whole_day_to_ticktick(due, zone) if row["all_day"] else due
     start = row["start_at"]
-    if start is None or _aware(start) > due_moment:
+    if start is None or start > due:
         return format_v2(shown_due), format_v2(shown_due)
-    return format_v2(_aware(start)), format_v2(shown_due)
+    return format_v2(start), format_v2(shown_due)
 
 
 def task(row: Row, rel: Related) -> dict[str, Any]:
