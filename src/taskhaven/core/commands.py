@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from taskhaven.core.backend import Unit
+from taskhaven.core.limits import IN_CHUNK
 from taskhaven.store.schema import command_results, temp_ids
 
 
@@ -35,10 +36,6 @@ def resolve_temp_id(conn: Connection, user_id: int, temp_id: str) -> int | None:
     ).scalar()
 
 
-# A bound on the ids in one ``IN (...)``: far below SQLite's and PostgreSQL's limits on
-# parameters, whatever ``max_commands_per_request`` an operator sets.
-_CHUNK = 500
-
 _RESULTS = select(command_results).where(
     command_results.c.user_id == bindparam("user_id"),
     command_results.c.uuid.in_(bindparam("uuids", expanding=True)),
@@ -57,8 +54,8 @@ _REMAP_TEMP_ID = (
 
 
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield list(values[start : start + _CHUNK])
+    for start in range(0, len(values), IN_CHUNK):
+        yield list(values[start : start + IN_CHUNK])
 
 
 class CommandLog:

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, RowMapping, select, update
 
+from taskhaven.core import tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, NotFound
+from taskhaven.core.limits import IN_CHUNK, MAX_INDENT
 from taskhaven.store.schema import items
-
-MAX_INDENT = 4
 
 
 @dataclass
@@ -61,17 +61,7 @@ def _project_nodes(conn: Connection, user_id: int, project_id: int) -> list[_Nod
 
 def _subtree(nodes: list[_Node], root: int) -> list[_Node]:
     """``root`` and its descendants by ``parent_id``, in list order."""
-    below: dict[int, list[int]] = {}
-    for node in nodes:
-        if node.parent_id is not None:
-            below.setdefault(node.parent_id, []).append(node.id)
-    wanted = {root}
-    stack = [root]
-    while stack:
-        for child in below.get(stack.pop(), []):
-            if child not in wanted:  # a corrupt cycle must not loop forever
-                wanted.add(child)
-                stack.append(child)
+    wanted = tree.linked_descendants(((node.id, node.parent_id) for node in nodes), root)
     return [node for node in nodes if node.id in wanted]
 
 
@@ -100,13 +90,12 @@ def child_oids(conn: Connection, user_id: int, parent_ids: Iterable[int]) -> dic
     """For each of ``parent_ids``, the string ids of its live children in list order."""
     wanted = list(set(parent_ids))
     result: dict[int, list[str]] = {}
-    # Chunked: very large IN lists hit parameter limits on SQLite.
-    for start in range(0, len(wanted), 500):
+    for start in range(0, len(wanted), IN_CHUNK):
         query = (
             select(items.c.parent_id, items.c.oid)
             .where(
                 items.c.user_id == user_id,
-                items.c.parent_id.in_(wanted[start : start + 500]),
+                items.c.parent_id.in_(wanted[start : start + IN_CHUNK]),
                 items.c.is_deleted.is_(False),
             )
             .order_by(items.c.item_order, items.c.id)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, RowMapping, insert, select
 from taskhaven.core import projects, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, MissingArgument
+from taskhaven.core.limits import MAX_BIGINT
 from taskhaven.store.schema import items, notes
 
 MAX_CONTENT = 100_000
@@ -71,7 +72,7 @@ def _check_notify(value: Any) -> list[int] | None:
     if not isinstance(value, list) or len(value) > MAX_NOTIFY:
         raise InvalidArgument("uids_to_notify")
     for uid in value:
-        if isinstance(uid, bool) or not isinstance(uid, int) or not 0 < uid <= rows.MAX_ORDER:
+        if isinstance(uid, bool) or not isinstance(uid, int) or not 0 < uid <= MAX_BIGINT:
             raise InvalidArgument("uids_to_notify")
     return list(value)
 

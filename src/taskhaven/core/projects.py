@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from taskhaven.core import rows
+from taskhaven.core import rows, tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
+from taskhaven.core.limits import MAX_INDENT
 from taskhaven.store.schema import items, notes, projects, reminders
 
 MAX_NAME = 255
@@ -22,7 +23,7 @@ def check_name(name: Any) -> str:
 
 
 def check_indent(indent: Any) -> int:
-    if isinstance(indent, bool) or not isinstance(indent, int) or not 1 <= indent <= 4:
+    if isinstance(indent, bool) or not isinstance(indent, int) or not 1 <= indent <= MAX_INDENT:
         raise InvalidArgument("indent")
     return indent
 
@@ -153,18 +154,7 @@ def subtree(conn: Connection, user_id: int, project_id: int) -> list[int]:
         .where(projects.c.user_id == user_id, projects.c.is_deleted.is_(False))
         .order_by(projects.c.item_order, projects.c.id)
     ).all()
-    result: list[int] = []
-    base: int | None = None
-    for row_id, indent in listing:
-        if base is not None:
-            if indent > base:
-                result.append(row_id)
-                continue
-            break
-        if row_id == project_id:
-            base = indent
-            result.append(row_id)
-    return result or [project_id]
+    return tree.indented_block(listing, project_id) or [project_id]
 
 
 def delete(unit: Unit, project_id: int) -> None:

@@ -9,7 +9,7 @@ Only the fields of a reminder's type are stored; the others are cleared.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,12 +20,12 @@ from taskhaven.core import items, rows, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, MissingArgument
+from taskhaven.core.limits import DATE_LANGS
 from taskhaven.store.schema import reminders
 
 TYPES = ("relative", "absolute", "location")
 SERVICES = ("email", "mobile", "push")
 LOC_TRIGGERS = ("on_enter", "on_leave")
-DATE_LANGS = ("en", "da", "pl", "zh", "ko", "de", "pt", "ja", "it", "fr", "sv", "ru", "es", "nl")
 LOCATION_FIELDS = ("name", "loc_lat", "loc_long", "loc_trigger", "radius")
 ABSOLUTE_FIELDS = ("due_at", "date_string")
 RELATIVE_FIELDS = ("minute_offset", "trigger")
@@ -112,7 +112,7 @@ def _check_offset(value: Any, argument: str = "minute_offset") -> int:
     return value
 
 
-def _check_choice(value: Any, choices: tuple[str, ...], argument: str) -> str:
+def _check_choice(value: Any, choices: Collection[str], argument: str) -> str:
     if value not in choices:
         raise InvalidArgument(argument)
     return str(value)

@@ -15,11 +15,14 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, inser
 
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
+from taskhaven.core.limits import MAX_BIGINT
 
 if TYPE_CHECKING:
     from taskhaven.core.backend import Unit
 
-MAX_ORDER = 2**63 - 1
+# A stored row, or a dict standing in for one (RowMapping's keys may also be columns).
+Row = Mapping[Any, Any]
+
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -43,7 +46,7 @@ def text(value: Any, argument: str, *, max_length: int, allow_empty: bool = Fals
 
 
 def order(value: Any, argument: str = "item_order") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_ORDER:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_BIGINT:
         raise InvalidArgument(argument)
     return value
 
@@ -138,7 +141,7 @@ def next_order(conn: Connection, table: Table, user_id: int, column: str = "item
             table.c.user_id == user_id, table.c.is_deleted.is_(False)
         )
     ).scalar()
-    return min(int(top or 0) + 1, MAX_ORDER)
+    return min(int(top or 0) + 1, MAX_BIGINT)
 
 
 def checked(

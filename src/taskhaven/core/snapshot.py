@@ -14,15 +14,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, Table, func, select
 
+from taskhaven.core.limits import IN_CHUNK
 from taskhaven.store.schema import items, labels, projects, reminders
-
-_CHUNK = 500  # SQLite limits the number of bound parameters in one statement
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
     wanted = sorted(set(ids))
-    for start in range(0, len(wanted), _CHUNK):
-        yield wanted[start : start + _CHUNK]
+    for start in range(0, len(wanted), IN_CHUNK):
+        yield wanted[start : start + IN_CHUNK]
 
 
 def changed_since(conn: Connection, table: Table, user_id: int, since: int) -> bool:

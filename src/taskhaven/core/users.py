@@ -21,6 +21,8 @@ from taskhaven.core.errors import (
     NotFound,
 )
 from taskhaven.core.ids import inbox_oid
+from taskhaven.core.limits import MAX_BIGINT
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, projects, sessions, users
 
 # Preferences every user has; ``prefs`` stores only what differs from these.
@@ -238,15 +240,15 @@ def by_api_token(conn: Connection, token: str) -> RowMapping:
     return row
 
 
-def api_token(backend: Backend, user: Mapping[Any, Any]) -> str:
+def api_token(backend: Backend, user: Row) -> str:
     return backend.box.open(user["api_token_enc"])
 
 
-def prefs(user: Mapping[Any, Any]) -> dict[str, Any]:
+def prefs(user: Row) -> dict[str, Any]:
     return {**DEFAULT_PREFS, **(user["prefs"] or {})}
 
 
-def notification_settings(user: Mapping[Any, Any]) -> dict[str, dict[str, bool]]:
+def notification_settings(user: Row) -> dict[str, dict[str, bool]]:
     stored = user["notification_settings"] or {}
     return {
         kind: {
@@ -257,7 +259,7 @@ def notification_settings(user: Mapping[Any, Any]) -> dict[str, dict[str, bool]]
     }
 
 
-def goals(user: Mapping[Any, Any]) -> dict[str, Any]:
+def goals(user: Row) -> dict[str, Any]:
     return {**DEFAULT_GOALS, **(user["goals"] or {})}
 
 
@@ -318,7 +320,7 @@ def _check_pref(key: str, value: Any) -> Any:
         raise InvalidArgument(key)
     if isinstance(value, str) and len(value) > MAX_PREF_TEXT:
         raise InvalidArgument(key)
-    if isinstance(value, int) and abs(value) >= 2**63:
+    if isinstance(value, int) and abs(value) > MAX_BIGINT:
         raise InvalidArgument(key)
     return value
 
@@ -356,7 +358,7 @@ def _goal_int(value: Any, key: str) -> int:
 
 def set_live_notifications_last_read(unit: Unit, seq_no: Any) -> None:
     """Remember the ``seq_no`` of the newest live notification the user has seen."""
-    if isinstance(seq_no, bool) or not isinstance(seq_no, int) or not 0 <= seq_no < 2**63:
+    if isinstance(seq_no, bool) or not isinstance(seq_no, int) or not 0 <= seq_no <= MAX_BIGINT:
         raise InvalidArgument("seq_no")
     unit.conn.execute(
         update(users)
@@ -422,7 +424,7 @@ def add_completed(unit: Unit, delta: int) -> None:
     )
 
 
-def completed_today(conn: Connection, user: Mapping[Any, Any], now: datetime) -> int:
+def completed_today(conn: Connection, user: Row, now: datetime) -> int:
     """Items completed since midnight in the user's zone: closed as done, or a recurring
     item's occurrence completed today (it stays open with ``completed_at`` set)."""
     try:

@@ -31,15 +31,10 @@ from taskhaven.core.items.completion import (
 from taskhaven.core.items.due import parse_date_string
 from taskhaven.core.items.fields import (
     COMPLETED,
-    DATE_LANGS,
     FIELDS,
-    INT32,
     KINDS,
-    MAX_CHECKLIST,
     MAX_CONTENT,
     MAX_DATE_STRING,
-    MAX_ID,
-    MAX_LABELS,
     MAX_RULE,
     OPEN,
     STATUSES,
@@ -47,22 +42,18 @@ from taskhaven.core.items.fields import (
     check_priority,
     check_status,
 )
-from taskhaven.core.items.lookups import Row, by_oid, get, is_recurring
+from taskhaven.core.items.lookups import by_oid, get, is_recurring
 from taskhaven.core.items.moves import delete, move, set_day_order, set_order_indent
 from taskhaven.core.items.writes import add, add_note, create, update_item
 from taskhaven.core.items.writing import parents_from_indents, touch_day_orders
+from taskhaven.core.rows import Row
 
 __all__ = [
     "COMPLETED",
-    "DATE_LANGS",
     "FIELDS",
-    "INT32",
     "KINDS",
-    "MAX_CHECKLIST",
     "MAX_CONTENT",
     "MAX_DATE_STRING",
-    "MAX_ID",
-    "MAX_LABELS",
     "MAX_RULE",
     "OPEN",
     "STATUSES",

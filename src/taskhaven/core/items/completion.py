@@ -20,8 +20,9 @@ from taskhaven.core.items.fields import (
     check_moment,
     check_text,
 )
-from taskhaven.core.items.lookups import Row, get, is_recurring
+from taskhaven.core.items.lookups import get, is_recurring
 from taskhaven.core.items.writing import completion_values, next_order, parents_from_indents, touch
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items
 
 

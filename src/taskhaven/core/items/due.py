@@ -22,7 +22,7 @@ from taskhaven.core.items.fields import (
     check_repeat_flag,
     check_text,
 )
-from taskhaven.core.items.lookups import Row
+from taskhaven.core.rows import Row
 
 ALL_DAY = dates.ALL_DAY_CLOCK
 

@@ -12,7 +12,9 @@ from sqlalchemy import Connection, select
 from taskhaven.core import projects
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
-from taskhaven.core.items.lookups import Row, get
+from taskhaven.core.items.lookups import get
+from taskhaven.core.limits import DATE_LANGS, MAX_BIGINT, MAX_INT32, MAX_PER_ITEM
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, labels
 from taskhaven.store.schema import users as users_table
 
@@ -31,11 +33,6 @@ STATUSES = (WONT_DO, OPEN, 1, COMPLETED)
 KINDS = ("TEXT", "NOTE", "CHECKLIST")
 
 
-DATE_LANGS = frozenset(
-    ("en", "da", "pl", "zh", "ko", "de", "pt", "ja", "it", "fr", "sv", "ru", "es", "nl")
-)
-
-
 MAX_CONTENT = 100_000
 
 
@@ -43,18 +40,6 @@ MAX_DATE_STRING = 255  # the column's width; PostgreSQL would refuse more, SQLit
 
 
 MAX_RULE = 512
-
-
-MAX_LABELS = 500
-
-
-MAX_CHECKLIST = 500
-
-
-MAX_ID = 2**63 - 1
-
-
-INT32 = 2**31 - 1
 
 
 # Every field ``add`` and ``update_item`` understand (core names = ``items`` columns).
@@ -174,11 +159,11 @@ def check_repeat_flag(value: Any) -> str | None:
 
 def _labels(conn: Connection, user_id: int, value: Any) -> list[int]:
     """Label ids, each a live label of the user; duplicates collapse, order is kept."""
-    if not isinstance(value, list | tuple) or len(value) > MAX_LABELS:
+    if not isinstance(value, list | tuple) or len(value) > MAX_PER_ITEM:
         raise InvalidArgument("labels")
     wanted: list[int] = []
     for label_id in value:
-        check_int(label_id, "labels", 1, MAX_ID)
+        check_int(label_id, "labels", 1, MAX_BIGINT)
         if label_id not in wanted:
             wanted.append(label_id)
     if wanted:
@@ -199,7 +184,7 @@ def _labels(conn: Connection, user_id: int, value: Any) -> list[int]:
 def _checklist(value: Any) -> list[dict[str, Any]]:
     if value is None:
         return []
-    if not isinstance(value, list) or len(value) > MAX_CHECKLIST:
+    if not isinstance(value, list) or len(value) > MAX_PER_ITEM:
         raise InvalidArgument("checklist")
     if not all(isinstance(entry, dict) for entry in value):
         raise InvalidArgument("checklist")
@@ -209,7 +194,7 @@ def _checklist(value: Any) -> list[dict[str, Any]]:
 def _uid(conn: Connection, value: Any, argument: str) -> int | None:
     if value is None:
         return None
-    check_int(value, argument, 1, MAX_ID)
+    check_int(value, argument, 1, MAX_BIGINT)
     if conn.execute(select(users_table.c.id).where(users_table.c.id == value)).first() is None:
         raise NotFound("user")
     return int(value)
@@ -222,7 +207,7 @@ def _parent(
     descendants (that would make the tree a cycle)."""
     if value is None:
         return None
-    check_int(value, "parent_id", 1, MAX_ID)
+    check_int(value, "parent_id", 1, MAX_BIGINT)
     parent = get(conn, user_id, value)
     if parent["project_id"] != project_id:
         raise InvalidArgument("parent_id", "Invalid argument value: parent_id (other project)")
@@ -269,7 +254,7 @@ def plain_fields(
         elif key == "item_order":
             out[key] = projects.check_order(value)
         elif key == "day_order":
-            out[key] = check_int(value, key, -1, INT32)
+            out[key] = check_int(value, key, -1, MAX_INT32)
         elif key == "labels":
             out[key] = _labels(conn, unit.user_id, value)
         elif key == "checklist":

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy import Connection, RowMapping
 
 from taskhaven.core import dates, rows
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items
-
-# A stored row, or a dict standing in for one (RowMapping's keys may also be columns).
-Row = Mapping[Any, Any]
 
 
 def get(conn: Connection, user_id: int, item_id: int, *, live: bool = True) -> RowMapping:

@@ -6,15 +6,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from taskhaven.core import projects
+from taskhaven.core import projects, tree
 from taskhaven.core.backend import Unit
-from taskhaven.core.items.fields import (
-    INT32,
-    MAX_ID,
-    check_int,
-)
-from taskhaven.core.items.lookups import Row, get
+from taskhaven.core.items.fields import check_int
+from taskhaven.core.items.lookups import get
 from taskhaven.core.items.writing import next_order, parents_from_indents, touch, touch_day_orders
+from taskhaven.core.limits import MAX_BIGINT, MAX_INDENT, MAX_INT32
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, reminders
 from taskhaven.store.schema import notes as notes_table
 
@@ -24,7 +22,7 @@ def _subtree(conn: Connection, user_id: int, row: Row) -> list[int]:
     the project, by ``item_order``, with a deeper indent) plus its ``parent_id`` descendants."""
     found: list[int] = [row["id"]]
     if not row["in_history"]:
-        siblings = conn.execute(
+        listing = conn.execute(
             select(items.c.id, items.c.indent)
             .where(
                 items.c.user_id == user_id,
@@ -34,14 +32,7 @@ def _subtree(conn: Connection, user_id: int, row: Row) -> list[int]:
             )
             .order_by(items.c.item_order, items.c.id)
         ).all()
-        inside = False
-        for sibling_id, indent in siblings:
-            if inside:
-                if indent <= row["indent"]:
-                    break
-                found.append(sibling_id)
-            elif sibling_id == row["id"]:
-                inside = True
+        found = tree.indented_block(listing, row["id"]) or found
     frontier = list(found)
     while frontier:
         children = conn.execute(
@@ -108,8 +99,8 @@ def move(unit: Unit, item_id: int, to_project_id: int) -> None:
     for position, member in enumerate(family):
         values: dict[str, Any] = {
             "project_id": target["id"],
-            "item_order": min(start + position, MAX_ID),
-            "indent": max(1, min(4, indents[member] - row["indent"] + 1)),
+            "item_order": min(start + position, MAX_BIGINT),
+            "indent": max(1, min(MAX_INDENT, indents[member] - row["indent"] + 1)),
             "is_archived": bool(target["is_archived"]),
         }
         if member == item_id:
@@ -136,5 +127,5 @@ def set_order_indent(unit: Unit, item_id: int, item_order: Any, indent: Any) -> 
 def set_day_order(unit: Unit, item_id: int, day_order: Any) -> None:
     """Place the item in the Today / Next 7 days views (-1 = no place of its own)."""
     get(unit.conn, unit.user_id, item_id)
-    touch(unit, item_id, {"day_order": check_int(day_order, "day_order", -1, INT32)})
+    touch(unit, item_id, {"day_order": check_int(day_order, "day_order", -1, MAX_INT32)})
     touch_day_orders(unit)

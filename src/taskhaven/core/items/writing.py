@@ -8,16 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from taskhaven.core import users
+from taskhaven.core import tree, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.fields import (
-    MAX_ID,
     OPEN,
     WONT_DO,
     check_moment,
     check_status,
 )
-from taskhaven.core.items.lookups import Row
+from taskhaven.core.limits import MAX_BIGINT
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items
 from taskhaven.store.schema import users as users_table
 
@@ -46,7 +46,7 @@ def _top_order(conn: Connection, user_id: int, project_id: int) -> int | None:
 
 
 def after(top: int | None) -> int:
-    return min((top or 0) + 1, MAX_ID)
+    return min((top or 0) + 1, MAX_BIGINT)
 
 
 def next_order(conn: Connection, user_id: int, project_id: int) -> int:
@@ -128,14 +128,10 @@ def parents_from_indents(unit: Unit, project_id: int) -> None:
         )
         .order_by(items.c.item_order, items.c.id)
     ).all()
-    listed = {row_id for row_id, _indent, _parent in listing}
-    above: list[tuple[int, int]] = []  # (indent, id) of the open ancestors
-    for row_id, indent, parent in listing:
-        while above and above[-1][0] >= indent:
-            above.pop()
-        wanted = above[-1][1] if above else None
-        if parent is not None and parent not in listed:
+    by_indent = tree.parents_by_indent((row_id, indent) for row_id, indent, _ in listing)
+    for row_id, _indent, parent in listing:
+        wanted = by_indent[row_id]
+        if parent is not None and parent not in by_indent:
             wanted = parent
         if wanted != parent:
             touch(unit, row_id, {"parent_id": wanted})
-        above.append((indent, row_id))

@@ -14,6 +14,7 @@ from taskhaven.api.ticktick.codes.statuses import OPEN, check_status
 from taskhaven.api.ticktick.codes.timestamps import format_v2
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid, new_oid
+from taskhaven.core.limits import MAX_BIGINT
 
 MAX_CHECKLIST_TITLE = 10_000
 MAX_CHECKLIST_TEXT = 64
@@ -52,7 +53,7 @@ def checklist_entry(
         entry["title"] = title
     if fields.get("sort_order") is not None:
         order = fields["sort_order"]
-        if isinstance(order, bool) or not isinstance(order, int) or abs(order) >= 2**63:
+        if isinstance(order, bool) or not isinstance(order, int) or abs(order) > MAX_BIGINT:
             raise InvalidArgument("items.sortOrder")
         entry["sort_order"] = order
     start = fields.get("start_date")

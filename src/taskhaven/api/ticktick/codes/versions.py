@@ -7,6 +7,7 @@ import string
 from typing import Any
 
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.limits import MAX_BIGINT
 
 _BASE36 = string.digits + string.ascii_lowercase
 _ETAG_SPACE = 36**8
@@ -40,6 +41,6 @@ def since_check_point(value: Any) -> int:
         if not re.fullmatch(r"[0-9]{1,19}", value):
             raise InvalidArgument("checkPoint")
         value = int(value)
-    if not isinstance(value, int) or not 0 <= value < 2**63:
+    if not isinstance(value, int) or not 0 <= value <= MAX_BIGINT:
         raise InvalidArgument("checkPoint")
     return value

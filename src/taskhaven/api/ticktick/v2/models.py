@@ -20,9 +20,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.alias_generators import to_camel
 
 from taskhaven.core.dates import InvalidDate, parse_iso
+from taskhaven.core.limits import MAX_PER_ITEM
 
 MAX_BATCH = 1000  # objects per list in one request
-MAX_LIST = 500  # checklist items, reminders or tags on one task
 
 _OID = re.compile(r"[0-9a-fA-F]{24}")
 _INBOX = re.compile(r"inbox[0-9]{1,19}")
@@ -183,9 +183,9 @@ class TaskFields(WireModel):
     status: Status | None = None
     completed_time: Moment | None = None
     sort_order: int | None = None
-    tags: list[Text] | None = Field(default=None, max_length=MAX_LIST)
-    items: list[ChecklistItem] | None = Field(default=None, max_length=MAX_LIST)
-    reminders: list[Reminder] | None = Field(default=None, max_length=MAX_LIST)
+    tags: list[Text] | None = Field(default=None, max_length=MAX_PER_ITEM)
+    items: list[ChecklistItem] | None = Field(default=None, max_length=MAX_PER_ITEM)
+    reminders: list[Reminder] | None = Field(default=None, max_length=MAX_PER_ITEM)
 
 
 class TaskAdd(TaskFields):

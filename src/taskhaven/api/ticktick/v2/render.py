@@ -20,9 +20,8 @@ from taskhaven.api.ticktick.codes import format_v2
 from taskhaven.core import hierarchy, reminders, snapshot
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid
+from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, labels, projects
-
-Row = Mapping[Any, Any]
 
 
 def _zone(name: str | None) -> ZoneInfo:

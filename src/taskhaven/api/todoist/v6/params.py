@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from taskhaven.core.errors import InvalidArgument, MissingArgument
+from taskhaven.core.limits import MAX_BIGINT
 
 
 class BadJson(InvalidArgument):
@@ -74,7 +75,7 @@ class Params:
             number = int(value.strip())
         except ValueError as exc:
             raise InvalidArgument(name) from exc
-        if abs(number) >= 2**63:
+        if abs(number) > MAX_BIGINT:
             raise InvalidArgument(name)
         return number
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,8 +15,7 @@ from taskhaven.api.todoist.v6.colors import (
 )
 from taskhaven.api.todoist.v6.timestamps import format_v6
 from taskhaven.core import users
-
-Row = Mapping[Any, Any]  # a RowMapping, or any dict with the same keys
+from taskhaven.core.rows import Row
 
 
 def _flag(value: Any) -> int:

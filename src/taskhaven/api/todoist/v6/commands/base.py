@@ -14,8 +14,7 @@ from typing import Any
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import DomainError, InvalidArgument, InvalidTempId, MissingArgument
-
-MAX_ID = 2**63 - 1
+from taskhaven.core.limits import MAX_BIGINT
 
 
 @dataclass
@@ -30,7 +29,7 @@ class Ctx:
         if isinstance(value, bool):
             raise InvalidArgument(argument)
         if isinstance(value, int):
-            if not 0 < value <= MAX_ID:
+            if not 0 < value <= MAX_BIGINT:
                 raise InvalidArgument(argument)
             return value
         if isinstance(value, str) and value:
@@ -130,7 +129,7 @@ def as_int(value: Any, name: str) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        if abs(value) > MAX_ID:
+        if abs(value) > MAX_BIGINT:
             raise InvalidArgument(name)
         return value
     if isinstance(value, float) and value.is_integer():
