@@ -94,6 +94,22 @@ def add(
     return get(unit.conn, unit.user_id, rows.create(unit, project_groups, oid, values))
 
 
+def upsert_by_oid(unit: Unit, oid: str, changes: Mapping[str, Any]) -> RowMapping:
+    """Add a group under ``oid`` with ``changes`` (``update_group``'s fields), or update the
+    user's live group with that id (a retried add must not fail)."""
+    current = rows.live_by_oid(unit.conn, project_groups, unit.user_id, oid)
+    if current is not None:
+        return update_group(unit, current["id"], changes)
+    return add(
+        unit,
+        name=changes.get("name"),
+        oid=oid,
+        sort_order=changes.get("sort_order"),
+        view_mode=changes.get("view_mode"),
+        show_all=changes.get("show_all", True),
+    )
+
+
 def update_group(unit: Unit, group_id: int, changes: Mapping[str, Any]) -> RowMapping:
     """Update the given fields (core names: name, sort_order, view_mode, show_all)."""
     get(unit.conn, unit.user_id, group_id)

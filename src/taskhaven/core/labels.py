@@ -3,15 +3,19 @@
 A label's ``name`` is unique per user among live labels, compared case-insensitively,
 because TickTick identifies a tag by its lowercased name. ``parent`` is the name of another
 label (TickTick nests tags); ``raw_name`` is the name a label had before its first rename.
+
+Invariant: a task shows its labels' names (TickTick's ``tags``), so renaming or deleting a
+label also gives every item carrying it a fresh ``seq`` in the same unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
+from taskhaven.core import items as core_items
 from taskhaven.core import rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Conflict, InvalidArgument
@@ -29,12 +33,14 @@ def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> Ro
     return rows.owned_by_oid(conn, labels, user_id, oid, "label", live=live)
 
 
-def _live(conn: Connection, user_id: int) -> list[RowMapping]:
-    return list(
-        conn.execute(
-            select(labels).where(labels.c.user_id == user_id, labels.c.is_deleted.is_(False))
-        ).mappings()
+def live(conn: Connection, user_id: int) -> list[RowMapping]:
+    """The user's live labels in their list order."""
+    query = (
+        select(labels)
+        .where(labels.c.user_id == user_id, labels.c.is_deleted.is_(False))
+        .order_by(labels.c.item_order, labels.c.id)
     )
+    return list(conn.execute(query).mappings())
 
 
 def by_name(conn: Connection, user_id: int, name: str) -> RowMapping | None:
@@ -44,7 +50,7 @@ def by_name(conn: Connection, user_id: int, name: str) -> RowMapping | None:
     comparison would disagree between the two databases for names like "Ärger".
     """
     wanted = name.casefold()
-    for row in _live(conn, user_id):
+    for row in live(conn, user_id):
         if row["name"].casefold() == wanted:
             return row
     return None
@@ -124,8 +130,29 @@ def update_label(unit: Unit, label_id: int, changes: Mapping[str, Any]) -> RowMa
     if "name" in values and values["name"] != row["name"]:
         _check_unique(unit.conn, unit.user_id, values["name"], label_id)
         _reparent(unit, row["name"], values["name"])
+        core_items.stamp(unit, [item_id for item_id, _ in _carrying(unit, label_id)])
     _touch(unit, label_id, values)
     return get(unit.conn, unit.user_id, label_id)
+
+
+def ensure(unit: Unit, names: Iterable[str], *, shown: Callable[[str], str]) -> list[int]:
+    """Label ids for ``names``, creating the labels that do not exist yet (TickTick creates
+    a tag the first time a task carries it); duplicates collapse, order is kept.
+
+    ``names`` are in the form ``shown`` gives a label's name (TickTick: the tag name), so
+    a name finds the label a client of that family sees under it.
+    """
+    index: dict[str, int] = {}
+    for row in live(unit.conn, unit.user_id):
+        index.setdefault(shown(row["name"]), row["id"])
+    found: list[int] = []
+    for name in names:
+        label_id = index.get(name)
+        if label_id is None:
+            label_id = index[name] = add(unit, name=name)["id"]
+        if label_id not in found:
+            found.append(label_id)
+    return found
 
 
 def rename(unit: Unit, label_id: int, new_name: Any) -> RowMapping:
@@ -144,7 +171,7 @@ def _touch(unit: Unit, label_id: int, values: Mapping[str, Any]) -> None:
 def _reparent(unit: Unit, old_name: str, new_name: str | None) -> None:
     """Children name their parent; follow a rename, or detach them when it is deleted."""
     folded = old_name.casefold()
-    for child in _live(unit.conn, unit.user_id):
+    for child in live(unit.conn, unit.user_id):
         if child["parent"] is not None and child["parent"].casefold() == folded:
             _touch(unit, child["id"], {"parent": new_name})
 
@@ -159,21 +186,28 @@ def delete(unit: Unit, label_id: int) -> None:
     row = get(unit.conn, unit.user_id, label_id)
     _touch(unit, label_id, {"is_deleted": True})
     _reparent(unit, row["name"], None)
-    # The labels column is a JSON list, which neither database can index portably, so the
-    # user's labelled items are filtered here. Deleting a label is rare; a scan is fine.
-    carrying = unit.conn.execute(
+    for item_id, item_labels in _carrying(unit, label_id):
+        unit.conn.execute(
+            update(items)
+            .where(items.c.id == item_id)
+            .values(
+                labels=[x for x in item_labels if x != label_id],
+                seq=unit.stamp(),
+                modified_at=unit.now,
+            )
+        )
+
+
+def _carrying(unit: Unit, label_id: int) -> list[tuple[int, list[int]]]:
+    """(id, labels) of the user's live items that carry the label.
+
+    The labels column is a JSON list, which neither database can index portably, so the
+    user's labelled items are filtered here. Renaming or deleting a label is rare; a scan
+    is fine.
+    """
+    found = unit.conn.execute(
         select(items.c.id, items.c.labels).where(
             items.c.user_id == unit.user_id, items.c.is_deleted.is_(False)
         )
     ).all()
-    for item_id, item_labels in carrying:
-        if item_labels and label_id in item_labels:
-            unit.conn.execute(
-                update(items)
-                .where(items.c.id == item_id)
-                .values(
-                    labels=[x for x in item_labels if x != label_id],
-                    seq=unit.stamp(),
-                    modified_at=unit.now,
-                )
-            )
+    return [(item_id, list(ids)) for item_id, ids in found if ids and label_id in ids]

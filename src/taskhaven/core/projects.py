@@ -10,6 +10,7 @@ from sqlalchemy import Connection, RowMapping, select, update
 from taskhaven.core import rows, tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
+from taskhaven.core.ids import inbox_oid
 from taskhaven.core.limits import MAX_INDENT
 from taskhaven.store.schema import items, notes, projects, reminders
 
@@ -52,6 +53,16 @@ def inbox(conn: Connection, user_id: int) -> RowMapping:
     if row is None:
         raise NotFound("project")
     return row
+
+
+def by_ref(conn: Connection, user_id: int, ref: str | None) -> RowMapping:
+    """The live project a V1/V2 client names by string id; None or ``inbox<user id>`` is the
+    Inbox. Another user's inbox id is "not found", as any id of theirs is."""
+    if ref is None or ref == inbox_oid(user_id):
+        return inbox(conn, user_id)
+    if ref.startswith("inbox"):
+        raise NotFound("project")
+    return by_oid(conn, user_id, ref)
 
 
 def cache_key(project_id: int | None) -> tuple[str, int | None]:
@@ -101,6 +112,28 @@ def add(
         "created_at": unit.now,
     }
     return get(unit.conn, unit.user_id, rows.create(unit, projects, oid, values))
+
+
+def upsert_by_oid(unit: Unit, oid: str, changes: Mapping[str, Any]) -> RowMapping:
+    """Add a project under ``oid`` with ``changes`` (``update_project``'s fields); when the
+    user already has a live project with that id, update it instead (a client retrying an
+    add that did reach the server must not see it fail)."""
+    current = rows.live_by_oid(unit.conn, projects, unit.user_id, oid)
+    if current is not None:
+        return update_project(unit, current["id"], changes)
+    row = add(
+        unit,
+        name=changes.get("name"),
+        color=changes.get("color"),
+        item_order=changes.get("item_order"),
+        oid=oid,
+        group_id=changes.get("group_id"),
+        kind=changes.get("kind"),
+        view_mode=changes.get("view_mode"),
+    )
+    if changes.get("muted"):  # not a field of a new project's insert
+        row = update_project(unit, row["id"], {"muted": True})
+    return row
 
 
 def _check_kind(kind: str | None) -> str:

@@ -4,12 +4,16 @@ A relative reminder carries its offset twice, kept consistent here: ``minute_off
 (minutes *before* the item's due moment; negative = after, as TickTick's all-day triggers
 need) and ``trigger``, the iCalendar form TickTick uses (``TRIGGER:-PT30M`` = 30 before).
 Only the fields of a reminder's type are stored; the others are cleared.
+
+Invariant: a reminder is part of its task as TickTick shows it, so every reminder write
+also gives its item (both items, when a reminder moves) a fresh ``seq`` in the same unit;
+"did this task change since S" is then ``item.seq > S`` alone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -306,7 +310,9 @@ def add(
     item = items.get(unit.conn, unit.user_id, item_id)
     values = _values(unit, item, fields, type, check_due=require_due)
     scope = [reminders.c.item_id == item["id"]]
-    return get(unit.conn, unit.user_id, rows.create(unit, reminders, oid, values, scope))
+    reminder_id = rows.create(unit, reminders, oid, values, scope)
+    items.stamp(unit, [item["id"]])
+    return get(unit.conn, unit.user_id, reminder_id)
 
 
 def update_reminder(
@@ -336,9 +342,63 @@ def update_reminder(
     )
     values = _values(unit, item, fields, kind, check_due=check_due)
     rows.touch(unit, reminders, reminder_id, values)
+    items.stamp(unit, {row["item_id"], item["id"]})
     return get(unit.conn, unit.user_id, reminder_id)
 
 
 def delete(unit: Unit, reminder_id: int) -> None:
-    get(unit.conn, unit.user_id, reminder_id)
+    row = get(unit.conn, unit.user_id, reminder_id)
     rows.touch(unit, reminders, reminder_id, {"is_deleted": True})
+    items.stamp(unit, [row["item_id"]])
+
+
+# --------------------------------------------------------------------------------------------
+# Triggers: the reminders a client that knows only offsets from the due time (TickTick V1,
+# V2) sees and writes.
+# --------------------------------------------------------------------------------------------
+
+
+def triggers(item: Mapping[Any, Any], found: Iterable[Mapping[Any, Any]]) -> dict[str, str]:
+    """String id -> trigger of the reminders an offset-only client sees, in ``found``'s order.
+
+    Relative reminders as they are; absolute ones as an offset from the item's due moment
+    (when it has one, and within ``MAX_OFFSET``); location reminders have no such form.
+    """
+    out: dict[str, str] = {}
+    for reminder in found:
+        trigger = reminder["trigger"]
+        if reminder["type"] == "absolute" and reminder["due_at"] and item["due_at"]:
+            seconds = (item["due_at"] - reminder["due_at"]).total_seconds()
+            minutes = int(seconds // 60)
+            trigger = offset_to_trigger(minutes) if abs(minutes) <= MAX_OFFSET else None
+        elif reminder["type"] != "relative":
+            trigger = None
+        if trigger:
+            out[reminder["oid"]] = trigger
+    return out
+
+
+def replace_triggers(unit: Unit, item_id: int, wanted: Mapping[str, str]) -> None:
+    """Make the item's trigger-visible reminders (``triggers``) exactly ``wanted``
+    (string id -> trigger): new ids are added as relative reminders, changed triggers
+    rewritten, missing ones deleted.
+
+    Location reminders (and absolute ones no trigger can say) are invisible to such a
+    client, so it cannot mean to remove them: they are kept. A trigger may wait for the
+    item's due date (TickTick tasks carry triggers with or without one).
+    """
+    item = items.get(unit.conn, unit.user_id, item_id)
+    existing = for_item(unit.conn, unit.user_id, item_id)
+    by_oid = {row["oid"]: row for row in existing}
+    seen = triggers(item, existing)
+    for oid, raw in wanted.items():
+        trigger = raw.strip()
+        row = by_oid.get(oid)
+        if row is None:
+            add(unit, item_id=item_id, type="relative", trigger=trigger, oid=oid, require_due=False)
+        elif seen.get(oid) != trigger:
+            changes = {"type": "relative", "trigger": trigger}
+            update_reminder(unit, row["id"], changes, require_due=False)
+    for row in existing:
+        if row["oid"] in seen and row["oid"] not in wanted:
+            delete(unit, row["id"])

@@ -87,6 +87,23 @@ def owned_by_oid(
     return row
 
 
+def live_by_oid(conn: Connection, table: Table, user_id: int, oid: str | None) -> RowMapping | None:
+    """The user's live row with this string id, or None: for "add under a client-chosen
+    id, or update the object already there" (a retried add must not fail)."""
+    if oid is None:
+        return None
+    row = (
+        conn.execute(
+            select(table).where(
+                table.c.oid == oid, table.c.user_id == user_id, table.c.is_deleted.is_(False)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return row
+
+
 def fresh_oid(
     conn: Connection,
     table: Table,

@@ -1,21 +1,26 @@
 """Reads for snapshot-style readers (TickTick's ``batch/check``): which tasks to send, and
 the related rows needed to render them, fetched in bulk.
 
-A TickTick task carries its reminders, tag names and sub-task ids inline, so a task "changed"
-for such a reader when any of those changed, even if the item row itself did not. The cost
-of an incremental read still grows with the number of changes: each extra source is a range
-scan on ``(user_id, seq)``; only a label change makes it look at the user's labelled items.
+A TickTick task carries its reminders, tag names and sub-task ids inline. Reminder and
+label writes stamp the task (core/reminders.py, core/labels.py), as sub-task changes made
+through core/hierarchy.py stamp the parent, so a task's etag is its ``seq`` and "the task
+changed since S" is a range scan on ``(user_id, seq)`` plus the parents of what it finds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import Connection, RowMapping, Table, func, select
+from sqlalchemy import Connection, RowMapping, Table, select
 
 from taskhaven.core.limits import IN_CHUNK
-from taskhaven.store.schema import items, labels, projects, reminders
+from taskhaven.store.schema import items, labels, project_groups, projects, reminders
+
+# The collections a snapshot reader receives whole whenever any member changed.
+Kind = Literal["projects", "groups", "labels"]
+_TABLES: dict[Kind, Table] = {"projects": projects, "groups": project_groups, "labels": labels}
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -24,8 +29,9 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield wanted[start : start + IN_CHUNK]
 
 
-def changed_since(conn: Connection, table: Table, user_id: int, since: int) -> bool:
-    """Whether any row of ``table`` visible to the user was stamped after ``since``."""
+def changed_since(conn: Connection, kind: Kind, user_id: int, since: int) -> bool:
+    """Whether any row of ``kind`` visible to the user was stamped after ``since``."""
+    table = _TABLES[kind]
     query = select(table.c.id).where(table.c.user_id == user_id, table.c.seq > since).limit(1)
     return conn.execute(query).first() is not None
 
@@ -47,37 +53,17 @@ def active_tasks(conn: Connection, user_id: int) -> list[RowMapping]:
 
 
 def tasks_changed_since(conn: Connection, user_id: int, since: int) -> list[RowMapping]:
-    """Tasks a reader at ``since`` must receive again, deleted ones included.
+    """Tasks a reader at ``since`` must receive again, deleted ones included: the items
+    stamped after ``since`` (a reminder or label change stamps its task) and their parents.
 
-    That is: items stamped after ``since``; items whose reminders were; the parents of all
-    of those (their list of sub-tasks may have changed); and, when a label changed, the
-    items carrying it (their tag names may have changed).
+    Parents are added here because a Sync API re-indent changes a parent's list of sub-tasks
+    without stamping the parent (stamping it would send the unchanged item to Sync API
+    clients again); they are found from the changed rows, with no other scan.
     """
     query = select(items).where(items.c.user_id == user_id, items.c.seq > since)
     changed = {row["id"]: row for row in conn.execute(query).mappings()}
-    extra: set[int] = set(
-        conn.execute(
-            select(reminders.c.item_id).where(
-                reminders.c.user_id == user_id, reminders.c.seq > since
-            )
-        ).scalars()
-    )
-    extra.update(row["parent_id"] for row in changed.values() if row["parent_id"] is not None)
-    touched_labels = set(
-        conn.execute(
-            select(labels.c.id).where(labels.c.user_id == user_id, labels.c.seq > since)
-        ).scalars()
-    )
-    if touched_labels:
-        for item_id, item_labels in conn.execute(
-            select(items.c.id, items.c.labels).where(
-                items.c.user_id == user_id, items.c.is_deleted.is_(False)
-            )
-        ):
-            if item_labels and touched_labels.intersection(item_labels):
-                extra.add(item_id)
-    extra.difference_update(changed)
-    for chunk in _chunks(extra):
+    parents = {row["parent_id"] for row in changed.values() if row["parent_id"] is not None}
+    for chunk in _chunks(parents - changed.keys()):
         for row in conn.execute(
             select(items).where(items.c.user_id == user_id, items.c.id.in_(chunk))
         ).mappings():
@@ -133,22 +119,7 @@ def reminders_of(
     return result
 
 
-def reminder_seqs(conn: Connection, user_id: int, item_ids: Iterable[int]) -> dict[int, int]:
-    """The last change to any reminder of each item (deleted ones count: a removal is a
-    change of the task as TickTick renders it)."""
-    result: dict[int, int] = {}
-    for chunk in _chunks(item_ids):
-        query = (
-            select(reminders.c.item_id, func.max(reminders.c.seq))
-            .where(reminders.c.user_id == user_id, reminders.c.item_id.in_(chunk))
-            .group_by(reminders.c.item_id)
-        )
-        for item_id, seq in conn.execute(query):
-            result[int(item_id)] = int(seq)
-    return result
-
-
-def oids(conn: Connection, table: Table, user_id: int, ids: Iterable[int]) -> dict[int, str]:
+def _oids(conn: Connection, table: Table, user_id: int, ids: Iterable[int]) -> dict[int, str]:
     """String ids of the user's rows of ``table`` (deleted ones too)."""
     result: dict[int, str] = {}
     for chunk in _chunks(ids):
@@ -160,7 +131,7 @@ def oids(conn: Connection, table: Table, user_id: int, ids: Iterable[int]) -> di
     return result
 
 
-def live_rows(conn: Connection, table: Table, user_id: int) -> list[RowMapping]:
+def _live_rows(conn: Connection, table: Table, user_id: int) -> list[RowMapping]:
     """The user's live rows of ``table`` in their stored order."""
     order = table.c.item_order if "item_order" in table.c else table.c.id
     query = (
@@ -169,3 +140,18 @@ def live_rows(conn: Connection, table: Table, user_id: int) -> list[RowMapping]:
         .order_by(order, table.c.id)
     )
     return list(conn.execute(query).mappings())
+
+
+def project_oids(conn: Connection, user_id: int, ids: Iterable[int]) -> dict[int, str]:
+    """String ids of the user's projects (deleted ones too)."""
+    return _oids(conn, projects, user_id, ids)
+
+
+def item_oids(conn: Connection, user_id: int, ids: Iterable[int]) -> dict[int, str]:
+    """String ids of the user's items (deleted ones too)."""
+    return _oids(conn, items, user_id, ids)
+
+
+def live_projects(conn: Connection, user_id: int) -> list[RowMapping]:
+    """The user's live projects (the Inbox and archived ones included) in list order."""
+    return _live_rows(conn, projects, user_id)

@@ -18,9 +18,11 @@ such read-then-write sequences can never interleave, on SQLite or on PostgreSQL.
 The package follows the sections of those rules: ``lookups``, ``fields`` (the value checks both
 protocols share), ``due`` (the date fields), ``writing`` (the stamp and list places every
 write shares), ``writes`` (add and update), ``moves`` (delete, move, places) and
-``completion``. Callers use the names re-exported here: ``from taskhaven.core import items``.
+``completion``; ``upsert`` and ``checklist`` serve clients that send whole task
+objects (TickTick). Callers use the names re-exported here: ``from taskhaven.core import items``.
 """
 
+from taskhaven.core.items.checklist import EntryBuilder, merge_checklist
 from taskhaven.core.items.completion import (
     close,
     complete,
@@ -44,8 +46,9 @@ from taskhaven.core.items.fields import (
 )
 from taskhaven.core.items.lookups import by_oid, get, is_recurring
 from taskhaven.core.items.moves import delete, move, set_day_order, set_order_indent
+from taskhaven.core.items.upsert import find_by_oid, upsert_by_oid
 from taskhaven.core.items.writes import add, add_note, create, update_item
-from taskhaven.core.items.writing import parents_from_indents, touch_day_orders
+from taskhaven.core.items.writing import parents_from_indents, stamp, touch_day_orders
 from taskhaven.core.rows import Row
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "OPEN",
     "STATUSES",
     "WONT_DO",
+    "EntryBuilder",
     "Row",
     "add",
     "add_note",
@@ -68,16 +72,20 @@ __all__ = [
     "complete",
     "create",
     "delete",
+    "find_by_oid",
     "get",
     "is_recurring",
+    "merge_checklist",
     "move",
     "parents_from_indents",
     "parse_date_string",
     "set_day_order",
     "set_order_indent",
     "set_status",
+    "stamp",
     "touch_day_orders",
     "uncomplete",
     "update_date_complete",
     "update_item",
+    "upsert_by_oid",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 from taskhaven.core import dates, hierarchy, projects, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument
-from taskhaven.core.items.due import ALL_DAY, item_zone, next_due, parse_date_string
+from taskhaven.core.items.due import end_of_day, item_zone, next_due, parse_date_string
 from taskhaven.core.items.fields import (
     COMPLETED,
     MAX_DATE_STRING,
@@ -152,8 +152,7 @@ def _reschedule(
         if values.get("all_day", row["all_day"]):
             # A whole-day item stays whole-day: the end of the new date's local day.
             zone = item_zone(unit, row["time_zone"])
-            local_day = moment.astimezone(zone).date()
-            moment = datetime.combine(local_day, ALL_DAY, zone).astimezone(UTC)
+            moment = end_of_day(moment, zone)
         values["due_at"] = moment
     else:
         merged = {**row, **values}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,6 +75,14 @@ def parse_date_string(unit: Unit, text: str, lang: str = "en") -> dates.Due | No
         raise InvalidDateArgument("date_string") from exc
 
 
+def end_of_day(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The whole-day form of a moment: its local date at 23:59:59, in UTC."""
+    try:
+        return datetime.combine(moment.astimezone(zone).date(), ALL_DAY, zone).astimezone(UTC)
+    except OverflowError as exc:  # the first or last representable day
+        raise InvalidDateArgument("due_at") from exc
+
+
 def _is_all_day_moment(moment: datetime, zone: ZoneInfo) -> bool:
     """The v6 convention: a whole-day date is 23:59:59 local time."""
     return moment.astimezone(zone).time() == ALL_DAY
@@ -121,7 +129,9 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
       recurring one also sets ``repeat_flag``. An explicit ``due_at`` wins over the
       string's moment, an explicit ``repeat_flag`` over its rule; the string stays the label.
     * ``due_at``/``repeat_flag``/``all_day`` without ``date_string``: the label follows
-      (the user's wording is kept while it still says the same thing).
+      (the user's wording is kept while it still says the same thing). ``all_day`` true
+      with ``due_at``, or switched on for the stored date, makes the moment the end of its
+      local day in the item's zone; switched off, the moment stays; None keeps the flag.
     """
     out: dict[str, Any] = {}
     lang = current["date_lang"] if current else "en"
@@ -129,6 +139,8 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
         lang = out["date_lang"] = check_date_lang(fields["date_lang"])
     if not DATE_KEYS & fields.keys():
         return out
+    if DATE_KEYS & fields.keys() == {"all_day"} and (current is None or not current["due_at"]):
+        return out  # a whole-day switch without a date to apply it to changes nothing
     time_zone = fields.get("time_zone", current["time_zone"] if current else None)
     zone = item_zone(unit, time_zone if isinstance(time_zone, str) else None)
     moment: datetime | None
@@ -152,14 +164,20 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
         if "repeat_flag" in fields:
             rrule = check_repeat_flag(fields["repeat_flag"])
     else:
+        stored_all_day = bool(current["all_day"]) if current else False
         if "due_at" in fields:
             moment = check_moment(fields["due_at"], "due_at")
             all_day = moment is not None and _is_all_day_moment(moment, zone)
         else:
             moment = current["due_at"] if current else None
-            all_day = bool(current["all_day"]) if current else False
+            all_day = stored_all_day
         if "all_day" in fields:
-            all_day = check_bool(fields["all_day"], "all_day")
+            # None keeps the stored flag (a client whose null means "unchanged").
+            flag = fields["all_day"]
+            all_day = stored_all_day if flag is None else check_bool(flag, "all_day")
+            if all_day and moment is not None and ("due_at" in fields or not stored_all_day):
+                # Whole-day on: the date of the moment in the item's zone, at its end.
+                moment = end_of_day(moment, zone)
         rrule = (
             check_repeat_flag(fields["repeat_flag"])
             if "repeat_flag" in fields

@@ -10,7 +10,13 @@ from taskhaven.core import projects, tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.fields import check_int
 from taskhaven.core.items.lookups import get
-from taskhaven.core.items.writing import next_order, parents_from_indents, touch, touch_day_orders
+from taskhaven.core.items.writing import (
+    next_order,
+    parents_from_indents,
+    stamp,
+    touch,
+    touch_day_orders,
+)
 from taskhaven.core.limits import MAX_BIGINT, MAX_INDENT, MAX_INT32
 from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, reminders
@@ -106,6 +112,9 @@ def move(unit: Unit, item_id: int, to_project_id: int) -> None:
         if member == item_id:
             values["parent_id"] = None
         touch(unit, member, values)
+    # The parent stays behind with one sub-task fewer; the moved row no longer names it, so
+    # a reader of changed rows cannot find it: stamp it.
+    stamp(unit, [row["parent_id"]])
     unit.conn.execute(
         update(notes_table)
         .where(

@@ -33,6 +33,22 @@ def touch(unit: Unit, item_ids: int | Iterable[int], values: Mapping[str, Any]) 
     )
 
 
+def stamp(unit: Unit, item_ids: Iterable[int | None]) -> None:
+    """Give the items a fresh ``seq`` because something a task carries changed (a reminder,
+    a label's name); ``modified_at`` stays, the row itself did not change.
+
+    Invariant: such a change stamps the task in the same unit, so the V2 etag and "did this
+    task change since S" are plain reads of ``seq``.
+    """
+    wanted = sorted({item_id for item_id in item_ids if item_id is not None})
+    if wanted:
+        unit.conn.execute(
+            update(items)
+            .where(items.c.user_id == unit.user_id, items.c.id.in_(wanted))
+            .values(seq=unit.stamp())
+        )
+
+
 def _top_order(conn: Connection, user_id: int, project_id: int) -> int | None:
     """The highest ``item_order`` of a live item in the project (None: no such item)."""
     top = conn.execute(

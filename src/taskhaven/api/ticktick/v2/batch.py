@@ -8,8 +8,13 @@ object added or updated; deletes add nothing to it.
 
 Update semantics (spec §5 row 1): a null field keeps the stored value, any other value
 replaces it; lists (``tags``, ``items``, ``reminders``) are replaced as a whole, so ``[]``
-clears. An add whose id is already one of the caller's live objects is applied as an update,
-so a client retrying a request that did reach the server does not see it fail.
+clears. An add whose id is already one of the caller's live objects is applied as an update
+(core ``upsert_by_oid``), so a client retrying a request that did reach the server does not
+see it fail.
+
+The three object batches share one driver (``_batch``); each kind has a writer that only
+translates: wire names and TickTick codes in, core calls, etags out. A task's etag is its
+``seq``: core stamps the task when its reminders, tags or sub-tasks change.
 """
 
 from __future__ import annotations
@@ -25,18 +30,15 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from taskhaven.api.ticktick import codes as mapping
-from taskhaven.api.ticktick.v2 import render
 from taskhaven.api.ticktick.v2.auth import current_user
 from taskhaven.api.ticktick.v2.errors import batch_code
 from taskhaven.api.ticktick.v2.http import endpoint, parse
 from taskhaven.api.ticktick.v2.models import (
+    ChecklistItem,
     GroupAdd,
     GroupBatch,
-    GroupUpdate,
     ProjectAdd,
     ProjectBatch,
-    ProjectUpdate,
-    Reminder,
     TaskAdd,
     TaskBatch,
     TaskFields,
@@ -44,23 +46,12 @@ from taskhaven.api.ticktick.v2.models import (
     TaskParentChange,
     TaskUpdate,
 )
-from taskhaven.core import (
-    dates,
-    groups,
-    hierarchy,
-    items,
-    labels,
-    projects,
-    reminders,
-    snapshot,
-)
+from taskhaven.core import dates, groups, hierarchy, items, labels, projects, reminders, snapshot
 from taskhaven.core.backend import Backend, Unit
-from taskhaven.core.errors import DomainError, InvalidDateArgument, NotFound
-from taskhaven.core.ids import inbox_oid, new_oid
-from taskhaven.store.schema import items as items_table
-from taskhaven.store.schema import labels as labels_table
+from taskhaven.core.errors import DomainError, InvalidDateArgument
+from taskhaven.core.ids import new_oid
 
-# --- the per-object frame ---------------------------------------------------------------------
+# --- the driver -------------------------------------------------------------------------------
 
 
 class _Added(Protocol):
@@ -75,16 +66,16 @@ class _Updated(Protocol):
 
 A = TypeVar("A", bound=_Added)
 U = TypeVar("U", bound=_Updated)
+B = TypeVar("B")
 
 
 class Outcome:
     """``id2etag``/``id2error`` of one batch, filled object by object."""
 
-    def __init__(self, unit: Unit, on_error: Callable[[], None] | None = None) -> None:
+    def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.id2etag: dict[str, Any] = {}
         self.id2error: dict[str, str] = {}
-        self._on_error = on_error
 
     def run(self, oid: str, action: Callable[[], Any]) -> None:
         """Run ``action`` in a savepoint; its result (None for deletes) is the etag entry."""
@@ -94,8 +85,6 @@ class Outcome:
         except DomainError as exc:
             self.id2etag.pop(oid, None)
             self.id2error[oid] = batch_code(exc)
-            if self._on_error is not None:
-                self._on_error()  # caches may hold rows the savepoint just rolled back
             return
         self.id2error.pop(oid, None)
         if result is not None:
@@ -124,217 +113,118 @@ class Outcome:
         return {"id2etag": self.id2etag, "id2error": self.id2error}
 
 
-def _existing(finder: Callable[[], RowMapping], oid: str | None) -> RowMapping | None:
-    """The caller's live object with a client-chosen id, if there is one."""
-    if oid is None:
-        return None
-    try:
-        return finder()
-    except NotFound:
-        return None
+class Writer(Protocol):
+    """What one kind's writer does for the driver; add and update return the new etag."""
+
+    def add(self, spec: Any, oid: str) -> str: ...
+
+    def update(self, spec: Any) -> str: ...
+
+    def delete(self, oid: str) -> None: ...
+
+
+def _batch(
+    model: type[B],
+    writer: Callable[[Unit, RowMapping], Writer],
+    deletes: Callable[[B], Sequence[str]],
+) -> Callable[[Backend, Request, Any], Any]:
+    """The endpoint of one kind's batch: adds, updates and deletes in one transaction."""
+
+    def handler(backend: Backend, request: Request, body: Any) -> Any:
+        user = current_user(backend, request)
+        batch: Any = parse(model, body)
+        with backend.write(user["id"]) as unit:
+            write = writer(unit, user)
+            out = Outcome(unit)
+            out.run_all(
+                batch.add, write.add, batch.update, write.update, deletes(batch), write.delete
+            )
+        return out.answer()
+
+    return handler
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields a client sent, in order (a null keeps the stored value)."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+class _ByOid:
+    """Updates and deletes of a kind whose core module looks rows up by string id."""
+
+    def __init__(self, unit: Unit, _user: RowMapping) -> None:
+        self.unit = unit
+
+    def find(self, oid: str) -> RowMapping:
+        raise NotImplementedError
+
+    def add(self, spec: Any, oid: str) -> str:
+        raise NotImplementedError
+
+    def update(self, spec: Any) -> str:
+        self.find(spec.id)  # an update needs the object; an add under its id would create it
+        return self.add(spec, spec.id)
 
 
 # --- projects ---------------------------------------------------------------------------------
 
 
-def _project_changes(unit: Unit, spec: ProjectAdd, *, group: Any) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if spec.name is not None:
-        changes["name"] = spec.name
-    if spec.color is not None:
-        changes["color"] = mapping.normalise_color(spec.color)
-    if group == "NONE":
-        changes["group_id"] = None
-    elif group is not None:
-        changes["group_id"] = groups.by_oid(unit.conn, unit.user_id, group)["id"]
-    if spec.kind is not None:
-        changes["kind"] = spec.kind
-    if spec.view_mode is not None:
-        changes["view_mode"] = spec.view_mode
-    if spec.sort_order is not None:
-        changes["item_order"] = spec.sort_order
-    if spec.muted is not None:
-        changes["muted"] = spec.muted
-    return changes
+class ProjectWriter(_ByOid):
+    def find(self, oid: str) -> RowMapping:
+        return projects.by_oid(self.unit.conn, self.unit.user_id, oid)
 
-
-def _archive(unit: Unit, row: RowMapping, closed: bool | None) -> None:
-    if closed is not None and bool(row["is_archived"]) != closed:
-        projects.set_archived(unit, row["id"], closed)
-
-
-def _update_project(unit: Unit, row: RowMapping, spec: ProjectAdd) -> str:
-    changes = _project_changes(unit, spec, group=spec.group_id)
-    projects.update_project(unit, row["id"], changes)
-    _archive(unit, row, spec.closed)
-    return mapping.etag(projects.get(unit.conn, unit.user_id, row["id"])["seq"])
-
-
-def _add_project(unit: Unit, spec: ProjectAdd, oid: str) -> str:
-    row = _existing(lambda: projects.by_oid(unit.conn, unit.user_id, oid), spec.id)
-    if row is not None:
-        return _update_project(unit, row, spec)
-    changes = _project_changes(unit, spec, group=spec.group_id)
-    row = projects.add(
-        unit,
-        name=changes.get("name"),
-        color=changes.get("color"),
-        item_order=changes.get("item_order"),
-        oid=oid,
-        group_id=changes.get("group_id"),
-        kind=changes.get("kind"),
-        view_mode=changes.get("view_mode"),
-    )
-    if spec.muted:
-        row = projects.update_project(unit, row["id"], {"muted": True})
-    _archive(unit, row, spec.closed)
-    return mapping.etag(projects.get(unit.conn, unit.user_id, row["id"])["seq"])
-
-
-def _update_project_by_oid(unit: Unit, spec: ProjectUpdate) -> str:
-    return _update_project(unit, projects.by_oid(unit.conn, unit.user_id, spec.id), spec)
-
-
-def _delete_project(unit: Unit, oid: str) -> None:
-    projects.delete(unit, projects.by_oid(unit.conn, unit.user_id, oid)["id"])
-
-
-def batch_project(backend: Backend, request: Request, body: Any) -> Any:
-    user = current_user(backend, request)
-    batch = parse(ProjectBatch, body)
-    with backend.write(user["id"]) as unit:
-        out = Outcome(unit)
-        out.run_all(
-            batch.add,
-            partial(_add_project, unit),
-            batch.update,
-            partial(_update_project_by_oid, unit),
-            batch.delete or [],
-            partial(_delete_project, unit),
+    def _changes(self, spec: ProjectAdd) -> dict[str, Any]:
+        changes = _given(name=spec.name)
+        if spec.color is not None:
+            changes["color"] = mapping.normalise_color(spec.color)  # "" clears it
+        if spec.group_id == "NONE":
+            changes["group_id"] = None
+        elif spec.group_id is not None:
+            group = groups.by_oid(self.unit.conn, self.unit.user_id, spec.group_id)
+            changes["group_id"] = group["id"]
+        return changes | _given(
+            kind=spec.kind, view_mode=spec.view_mode, item_order=spec.sort_order, muted=spec.muted
         )
-    return out.answer()
+
+    def add(self, spec: ProjectAdd, oid: str) -> str:
+        row = projects.upsert_by_oid(self.unit, oid, self._changes(spec))
+        if spec.closed is not None and bool(row["is_archived"]) != spec.closed:
+            projects.set_archived(self.unit, row["id"], spec.closed)
+        return mapping.etag(projects.get(self.unit.conn, self.unit.user_id, row["id"])["seq"])
+
+    def delete(self, oid: str) -> None:
+        projects.delete(self.unit, self.find(oid)["id"])
 
 
 # --- project groups ---------------------------------------------------------------------------
 
 
-def _group_changes(spec: GroupAdd) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if spec.name is not None:
-        changes["name"] = spec.name
-    if spec.sort_order is not None:
-        changes["sort_order"] = spec.sort_order
-    if spec.view_mode is not None:
-        changes["view_mode"] = spec.view_mode
-    if spec.show_all is not None:
-        changes["show_all"] = spec.show_all
-    return changes
+class GroupWriter(_ByOid):
+    def find(self, oid: str) -> RowMapping:
+        return groups.by_oid(self.unit.conn, self.unit.user_id, oid)
 
-
-def _update_group(unit: Unit, row: RowMapping, spec: GroupAdd) -> str:
-    return mapping.etag(groups.update_group(unit, row["id"], _group_changes(spec))["seq"])
-
-
-def _add_group(unit: Unit, spec: GroupAdd, oid: str) -> str:
-    row = _existing(lambda: groups.by_oid(unit.conn, unit.user_id, oid), spec.id)
-    if row is not None:
-        return _update_group(unit, row, spec)
-    changes = _group_changes(spec)
-    row = groups.add(
-        unit,
-        name=changes.get("name"),
-        oid=oid,
-        sort_order=changes.get("sort_order"),
-        view_mode=changes.get("view_mode"),
-        show_all=changes.get("show_all", True),
-    )
-    return mapping.etag(row["seq"])
-
-
-def _update_group_by_oid(unit: Unit, spec: GroupUpdate) -> str:
-    return _update_group(unit, groups.by_oid(unit.conn, unit.user_id, spec.id), spec)
-
-
-def _delete_group(unit: Unit, oid: str) -> None:
-    groups.delete(unit, groups.by_oid(unit.conn, unit.user_id, oid)["id"])
-
-
-def batch_group(backend: Backend, request: Request, body: Any) -> Any:
-    user = current_user(backend, request)
-    batch = parse(GroupBatch, body)
-    with backend.write(user["id"]) as unit:
-        out = Outcome(unit)
-        out.run_all(
-            batch.add,
-            partial(_add_group, unit),
-            batch.update,
-            partial(_update_group_by_oid, unit),
-            batch.delete or [],
-            partial(_delete_group, unit),
+    def add(self, spec: GroupAdd, oid: str) -> str:
+        changes = _given(
+            name=spec.name,
+            sort_order=spec.sort_order,
+            view_mode=spec.view_mode,
+            show_all=spec.show_all,
         )
-    return out.answer()
+        return mapping.etag(groups.upsert_by_oid(self.unit, oid, changes)["seq"])
+
+    def delete(self, oid: str) -> None:
+        groups.delete(self.unit, self.find(oid)["id"])
 
 
 # --- tasks ------------------------------------------------------------------------------------
 
 
-def _entry_order(given: int | None, previous: Mapping[str, Any] | None, position: int) -> Any:
-    """A new checklist entry without an order goes where it was listed."""
-    if given is not None or previous is not None:
-        return given
-    return position
-
-
-def task_etag(unit: Unit, row: Mapping[Any, Any]) -> str:
-    """The etag batch/check shows: a task's reminders are part of it (render.task)."""
-    seqs = snapshot.reminder_seqs(unit.conn, unit.user_id, [row["id"]])
-    return mapping.etag(max(row["seq"], seqs.get(row["id"], 0)))
-
-
 class TaskWriter:
-    """Turns V2 task objects into core item calls for one batch."""
+    """V2 task objects to core item calls: wire names and TickTick codes in, etags out."""
 
     def __init__(self, unit: Unit, user: RowMapping) -> None:
         self.unit = unit
         self.user = user
-        self._tags: dict[str, int] | None = None
-
-    @property
-    def conn(self) -> Any:
-        return self.unit.conn
-
-    def forget(self) -> None:
-        """Drop cached lookups (after a savepoint rolled back rows they may name)."""
-        self._tags = None
-
-    # -- lookups
-
-    def project(self, ref: str | None) -> RowMapping:
-        user_id = self.unit.user_id
-        if ref is None or ref == inbox_oid(user_id):
-            return projects.inbox(self.conn, user_id)
-        if ref.startswith("inbox"):
-            raise NotFound("project")  # someone else's inbox
-        return projects.by_oid(self.conn, user_id, ref)
-
-    def label_ids(self, tags: Sequence[str]) -> list[int]:
-        """Label ids for tag names; a tag nobody created yet is created (spec §5 row 11)."""
-        if self._tags is None:
-            self._tags = {}
-            for row in snapshot.live_rows(self.conn, labels_table, self.unit.user_id):
-                self._tags.setdefault(mapping.tag_name_from_label_name(row["name"]), row["id"])
-        found: list[int] = []
-        for raw in tags:
-            name = mapping.tag_name(mapping.check_tag_label(raw, "tags"))
-            label_id = self._tags.get(name)
-            if label_id is None:
-                label_id = labels.add(self.unit, name=name)["id"]
-                self._tags[name] = label_id
-            if label_id not in found:
-                found.append(label_id)
-        return found
-
-    # -- field translation
 
     def _zone(self, spec: TaskFields, current: Mapping[Any, Any] | None) -> ZoneInfo:
         name = spec.time_zone or (current["time_zone"] if current else None)
@@ -365,7 +255,13 @@ class TaskWriter:
         if spec.time_zone is not None:
             out["time_zone"] = mapping.check_time_zone(spec.time_zone)
         zone = self._zone(spec, current)
-        out.update(self._dates(spec, current, zone))
+        due = spec.due_date if spec.due_date is not None else spec.start_date
+        if due is not None:
+            out["due_at"] = self._utc(due, zone, "dueDate")
+        if due is not None or spec.is_all_day is not None:
+            out["all_day"] = spec.is_all_day  # core: None keeps the stored flag
+        if spec.start_date is not None:
+            out["start_at"] = self._utc(spec.start_date, zone, "startDate")
         if spec.is_floating is not None:
             out["is_floating"] = spec.is_floating
         if spec.repeat_flag is not None:
@@ -384,162 +280,64 @@ class TaskWriter:
             # Used when closing, or to correct a closed task's time; reopening clears it.
             out["completed_at"] = self._utc(spec.completed_time, zone, "completedTime")
         if spec.tags is not None:
-            out["labels"] = self.label_ids(spec.tags)
+            names = [mapping.tag_name(mapping.check_tag_label(raw, "tags")) for raw in spec.tags]
+            out["labels"] = labels.ensure(self.unit, names, shown=mapping.tag_name_from_label_name)
         if spec.items is not None:
-            out["checklist"] = self._checklist(spec, current, zone)
+            entries = [self._entry(item, zone) for item in spec.items]
+            build = partial(mapping.checklist_entry, now=self.unit.now)
+            out["checklist"] = items.merge_checklist(current, entries, build)
         return out
 
-    def _dates(
-        self, spec: TaskFields, current: Mapping[Any, Any] | None, zone: ZoneInfo
-    ) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        stored_all_day = bool(current["all_day"]) if current else False
-        all_day = spec.is_all_day if spec.is_all_day is not None else stored_all_day
-        due = spec.due_date if spec.due_date is not None else spec.start_date
-        try:
-            if due is not None:
-                moment = self._utc(due, zone, "dueDate")
-                out["due_at"] = mapping.whole_day_to_core(moment, zone) if all_day else moment
-                out["all_day"] = all_day
-            elif spec.is_all_day is not None and current and current["due_at"] is not None:
-                if spec.is_all_day != stored_all_day:
-                    moment = current["due_at"]
-                    if spec.is_all_day:
-                        moment = mapping.whole_day_to_core(moment, zone)
-                    out["due_at"] = moment
-                out["all_day"] = spec.is_all_day
-        except OverflowError as exc:
-            raise InvalidDateArgument("dueDate") from exc
-        if spec.start_date is not None:
-            out["start_at"] = self._utc(spec.start_date, zone, "startDate")
-        return out
-
-    def _checklist(
-        self, spec: TaskFields, current: Mapping[Any, Any] | None, zone: ZoneInfo
-    ) -> list[dict[str, Any]]:
-        previous = {
-            entry["id"]: entry
-            for entry in (current["checklist"] if current else None) or []
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    def _entry(self, item: ChecklistItem, zone: ZoneInfo) -> dict[str, Any]:
+        completed = (
+            self._utc(item.completed_time, zone, "items.completedTime")
+            if item.completed_time is not None
+            else None
+        )
+        return {
+            "id": item.id,
+            "title": item.title,
+            "status": item.status,
+            "sort_order": item.sort_order,
+            "start_date": item.start_date,
+            "is_all_day": item.is_all_day,
+            "time_zone": item.time_zone,
+            "completed_at": completed,
         }
-        result: dict[str, dict[str, Any]] = {}
-        for position, item in enumerate(spec.items or []):
-            prev = previous.get(item.id) if item.id else None
-            completed = (
-                self._utc(item.completed_time, zone, "items.completedTime")
-                if item.completed_time is not None
-                else None
-            )
-            entry = mapping.checklist_entry(
-                {
-                    "id": item.id,
-                    "title": item.title,
-                    "status": item.status,
-                    "sort_order": _entry_order(item.sort_order, prev, position),
-                    "start_date": item.start_date,
-                    "is_all_day": item.is_all_day,
-                    "time_zone": item.time_zone,
-                    "completed_at": completed,
-                },
-                prev,
-                self.unit.now,
-            )
-            result[entry["id"]] = entry  # a repeated id: the later entry wins
-        return list(result.values())
 
-    def set_reminders(self, item_id: int, wanted: Sequence[Reminder]) -> None:
-        """Make the task's V2-visible reminders exactly ``wanted`` (matched by id).
-
-        Location reminders have no V2 form: a V2 client never sees them, so it cannot mean
-        to remove them, and they are kept.
-        """
-        item = items.get(self.conn, self.unit.user_id, item_id)
-        existing = reminders.for_item(self.conn, self.unit.user_id, item_id)
-        by_oid = {row["oid"]: row for row in existing}
-        seen = {r["id"]: r["trigger"] for r in render.reminder_list(item, existing)}
-        kept: set[str] = set()
-        for reminder in {r.id or new_oid(): r for r in wanted}.items():
-            oid, spec = reminder
-            trigger = spec.trigger.strip()
-            row = by_oid.get(oid)
-            if row is None:
-                reminders.add(
-                    self.unit,
-                    item_id=item_id,
-                    type="relative",
-                    trigger=trigger,
-                    oid=oid,
-                    require_due=False,
-                )
-                continue
-            kept.add(oid)
-            if seen.get(oid) != trigger:
-                reminders.update_reminder(
-                    self.unit,
-                    row["id"],
-                    {"type": "relative", "trigger": trigger},
-                    require_due=False,
-                )
-        for row in existing:
-            if row["oid"] in seen and row["oid"] not in kept:
-                reminders.delete(self.unit, row["id"])
-
-    def etag(self, item_id: int) -> str:
-        return task_etag(self.unit, items.get(self.conn, self.unit.user_id, item_id))
-
-    # -- the three operations
+    def _write(
+        self, spec: TaskFields, oid: str, current: RowMapping | None, parent: str | None
+    ) -> str:
+        conn, user_id = self.unit.conn, self.unit.user_id
+        changes = self.fields(spec, current)
+        if spec.project_id is not None or current is None:
+            changes["project_id"] = projects.by_ref(conn, user_id, spec.project_id)["id"]
+        if parent is not None:
+            changes["parent_id"] = items.by_oid(conn, user_id, parent)["id"]
+        row = items.upsert_by_oid(self.unit, oid, changes)
+        if spec.reminders is not None:
+            wanted = {r.id or new_oid(): r.trigger for r in spec.reminders}
+            reminders.replace_triggers(self.unit, row["id"], wanted)
+        return mapping.etag(items.get(conn, user_id, row["id"])["seq"])
 
     def add(self, spec: TaskAdd, oid: str) -> str:
-        row = _existing(lambda: items.by_oid(self.conn, self.unit.user_id, oid), spec.id)
-        if row is not None:
-            return self.update(row, spec)
-        project = self.project(spec.project_id)
-        fields = self.fields(spec, None)
-        content = fields.pop("content")
-        row = items.add(self.unit, content=content, project_id=project["id"], oid=oid, **fields)
-        if spec.parent_id is not None:
-            parent = items.by_oid(self.conn, self.unit.user_id, spec.parent_id)
-            hierarchy.set_parent(self.unit, row["id"], parent["id"])
-        if spec.reminders:
-            self.set_reminders(row["id"], spec.reminders)
-        return self.etag(row["id"])
+        current = items.find_by_oid(self.unit.conn, self.unit.user_id, spec.id)
+        # The parent is only taken by a real add; an add that updates keeps the tree.
+        return self._write(spec, oid, current, spec.parent_id if current is None else None)
 
-    def update(self, row: RowMapping, spec: TaskFields) -> str:
-        changes = self.fields(spec, row)
-        if spec.project_id is not None:
-            target = self.project(spec.project_id)
-            if target["id"] != row["project_id"]:
-                changes["project_id"] = target["id"]
-                # The parent stays behind; unsetting first stamps it, so incremental
-                # readers learn that its list of sub-tasks changed.
-                hierarchy.unset_parent(self.unit, row["id"])
-        items.update_item(self.unit, row["id"], changes)
-        if spec.reminders is not None:
-            self.set_reminders(row["id"], spec.reminders)
-        return self.etag(row["id"])
-
-    def update_by_oid(self, spec: TaskUpdate) -> str:
-        return self.update(items.by_oid(self.conn, self.unit.user_id, spec.id), spec)
+    def update(self, spec: TaskUpdate) -> str:
+        current = items.by_oid(self.unit.conn, self.unit.user_id, spec.id)
+        return self._write(spec, spec.id, current, None)
 
     def delete(self, oid: str) -> None:
-        items.delete(self.unit, items.by_oid(self.conn, self.unit.user_id, oid)["id"])
+        items.delete(self.unit, items.by_oid(self.unit.conn, self.unit.user_id, oid)["id"])
 
 
-def batch_task(backend: Backend, request: Request, body: Any) -> Any:
-    user = current_user(backend, request)
-    batch = parse(TaskBatch, body)
-    with backend.write(user["id"]) as unit:
-        writer = TaskWriter(unit, user)
-        out = Outcome(unit, on_error=writer.forget)
-        out.run_all(
-            batch.add,
-            writer.add,
-            batch.update,
-            writer.update_by_oid,
-            [gone.task_id for gone in batch.delete or []],
-            writer.delete,
-        )
-    return out.answer()
+batch_project = _batch(ProjectBatch, ProjectWriter, lambda batch: batch.delete or [])
+batch_group = _batch(GroupBatch, GroupWriter, lambda batch: batch.delete or [])
+batch_task = _batch(
+    TaskBatch, TaskWriter, lambda batch: [gone.task_id for gone in batch.delete or []]
+)
 
 
 # --- sub-tasks --------------------------------------------------------------------------------
@@ -557,10 +355,7 @@ def _parent_change(unit: Unit, change: TaskParentChange, touched: dict[int, bool
     old = hierarchy.unset_parent(unit, child["id"])
     touched.setdefault(child["id"], False)
     if old is None and change.old_parent_id is not None:
-        found = _existing(
-            lambda: items.by_oid(unit.conn, unit.user_id, change.old_parent_id or ""),
-            change.old_parent_id,
-        )
+        found = items.find_by_oid(unit.conn, unit.user_id, change.old_parent_id)
         old = found["id"] if found is not None else None
     if old is not None:
         touched[old] = True
@@ -583,12 +378,12 @@ def batch_task_parent(backend: Backend, request: Request, body: Any) -> Any:
             id2etag[row["oid"]] = {
                 "id": row["oid"],
                 "parentId": (
-                    snapshot.oids(unit.conn, items_table, unit.user_id, [parent]).get(parent)
+                    snapshot.item_oids(unit.conn, unit.user_id, [parent]).get(parent)
                     if parent is not None
                     else None
                 ),
                 "childIds": kids if kids or as_parent else None,
-                "etag": task_etag(unit, row),
+                "etag": mapping.etag(row["seq"]),
             }
     return {"id2etag": id2etag, "id2error": out.id2error}
 

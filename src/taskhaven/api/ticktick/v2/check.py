@@ -17,10 +17,9 @@ from taskhaven.api.ticktick import codes as mapping
 from taskhaven.api.ticktick.v2 import render
 from taskhaven.api.ticktick.v2.auth import current_user
 from taskhaven.api.ticktick.v2.http import endpoint
-from taskhaven.core import changes, groups, snapshot
+from taskhaven.core import changes, groups, labels, snapshot
 from taskhaven.core.backend import Backend
 from taskhaven.core.ids import inbox_oid
-from taskhaven.store.schema import labels, project_groups, projects
 
 
 def _projects(conn: Connection, user_id: int) -> list[dict[str, Any]]:
@@ -28,7 +27,7 @@ def _projects(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     group_oids = groups.oids(conn, user_id)
     return [
         render.project(row, group_oids)
-        for row in snapshot.live_rows(conn, projects, user_id)
+        for row in snapshot.live_projects(conn, user_id)
         if not row["is_inbox"]
     ]
 
@@ -38,7 +37,7 @@ def _groups(conn: Connection, user_id: int) -> list[dict[str, Any]]:
 
 
 def _tags(conn: Connection, user_id: int) -> list[dict[str, Any]]:
-    return [render.tag(row) for row in snapshot.live_rows(conn, labels, user_id)]
+    return [render.tag(row) for row in labels.live(conn, user_id)]
 
 
 def _task_bean(conn: Connection, user: RowMapping, since: int) -> dict[str, Any]:
@@ -50,7 +49,7 @@ def _task_bean(conn: Connection, user: RowMapping, since: int) -> dict[str, Any]
         rows = [row for row in changed if not row["is_deleted"]]
         deleted = [row for row in changed if row["is_deleted"]]
     update = render.tasks(conn, user, rows)
-    project_oids = snapshot.oids(conn, projects, user["id"], {r["project_id"] for r in deleted})
+    project_oids = snapshot.project_oids(conn, user["id"], {r["project_id"] for r in deleted})
     return {
         "update": update,
         "add": [],
@@ -72,18 +71,18 @@ def snapshot_since(backend: Backend, user: RowMapping, since: int) -> dict[str, 
         bean = _task_bean(conn, user, since)
         full = since == 0
 
-        def when_changed(table: Any, build: Any) -> Any:
+        def when_changed(kind: snapshot.Kind, build: Any) -> Any:
             # Whole arrays whenever any member changed (absence = deleted), else null.
-            if full or snapshot.changed_since(conn, table, user_id, since):
+            if full or snapshot.changed_since(conn, kind, user_id, since):
                 return build(conn, user_id)
             return None
 
         return {
             "checkPoint": mapping.check_point(cursor),
             "inboxId": inbox_oid(user_id),
-            "projectProfiles": when_changed(projects, _projects),
-            "projectGroups": when_changed(project_groups, _groups),
-            "tags": when_changed(labels, _tags),
+            "projectProfiles": when_changed("projects", _projects),
+            "projectGroups": when_changed("groups", _groups),
+            "tags": when_changed("labels", _tags),
             "syncTaskBean": bean,
             "checks": None,
             "filters": [] if full else None,

@@ -17,11 +17,10 @@ from sqlalchemy import Connection
 
 from taskhaven.api.ticktick import codes as mapping
 from taskhaven.api.ticktick.codes import format_v2
-from taskhaven.core import hierarchy, reminders, snapshot
+from taskhaven.core import hierarchy, labels, reminders, snapshot
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid
 from taskhaven.core.rows import Row
-from taskhaven.store.schema import items, labels, projects
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -133,7 +132,6 @@ class Related:
     children: dict[int, list[str]] = field(default_factory=dict)
     tag_names: dict[int, str] = field(default_factory=dict)
     reminders: dict[int, list[Row]] = field(default_factory=dict)
-    reminder_seqs: dict[int, int] = field(default_factory=dict)
 
 
 def related(conn: Connection, user: Row, rows: Sequence[Row]) -> Related:
@@ -142,15 +140,14 @@ def related(conn: Connection, user: Row, rows: Sequence[Row]) -> Related:
     return Related(
         user_id=user["id"],
         user_zone=user["timezone"] or "UTC",
-        project_oids=snapshot.oids(conn, projects, user["id"], {r["project_id"] for r in rows}),
-        item_oids=snapshot.oids(conn, items, user["id"], parents),
+        project_oids=snapshot.project_oids(conn, user["id"], {r["project_id"] for r in rows}),
+        item_oids=snapshot.item_oids(conn, user["id"], parents),
         children=hierarchy.child_oids(conn, user["id"], ids),
         tag_names={
             row["id"]: mapping.tag_name_from_label_name(row["name"])
-            for row in snapshot.live_rows(conn, labels, user["id"])
+            for row in labels.live(conn, user["id"])
         },
         reminders={k: list(v) for k, v in snapshot.reminders_of(conn, user["id"], ids).items()},
-        reminder_seqs=snapshot.reminder_seqs(conn, user["id"], ids),
     )
 
 
@@ -159,24 +156,10 @@ def _status(value: Any) -> int:
 
 
 def reminder_list(row: Row, found: Iterable[Row]) -> list[dict[str, Any]]:
-    """Relative reminders as they are; absolute ones as an offset from the due moment
-    (when the task has one); location reminders have no TickTick form and are left out."""
-    out = []
-    for reminder in found:
-        trigger = reminder["trigger"]
-        if reminder["type"] == "absolute" and reminder["due_at"] and row["due_at"]:
-            seconds = (row["due_at"] - reminder["due_at"]).total_seconds()
-            minutes = int(seconds // 60)
-            trigger = (
-                reminders.offset_to_trigger(minutes)
-                if abs(minutes) <= reminders.MAX_OFFSET
-                else None
-            )
-        elif reminder["type"] != "relative":
-            trigger = None
-        if trigger:
-            out.append({"id": reminder["oid"], "trigger": trigger})
-    return out
+    """ReminderV2 objects: the reminders a trigger-only client sees (core reminders.triggers)."""
+    return [
+        {"id": oid, "trigger": trigger} for oid, trigger in reminders.triggers(row, found).items()
+    ]
 
 
 def checklist_item(entry: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -249,7 +232,7 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
         "progress": row["progress"],
         "modifiedTime": format_v2(row["modified_at"]),
         "createdTime": format_v2(row["created_at"]),
-        "etag": mapping.etag(max(row["seq"], rel.reminder_seqs.get(row["id"], 0))),
+        "etag": mapping.etag(row["seq"]),  # reminder, tag and sub-task changes stamp it
         "deleted": 1 if row["is_deleted"] else 0,
         "creator": row["user_id"],
         "tags": tags,

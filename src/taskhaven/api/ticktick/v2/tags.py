@@ -19,10 +19,9 @@ from taskhaven.api.ticktick.v2.auth import current_user
 from taskhaven.api.ticktick.v2.errors import V2Error
 from taskhaven.api.ticktick.v2.http import endpoint, parse
 from taskhaven.api.ticktick.v2.models import TagAdd, TagBatch, TagRename, TagUpdate
-from taskhaven.core import labels, snapshot
+from taskhaven.core import labels
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import DomainError, NotFound
-from taskhaven.store.schema import labels as labels_table
 
 
 def _refused(exc: DomainError) -> V2Error:
@@ -31,7 +30,7 @@ def _refused(exc: DomainError) -> V2Error:
 
 def find(conn: Connection, user_id: int, name: str, *, raw: bool = False) -> RowMapping | None:
     """The live label a V2 client calls ``name`` (or, with ``raw``, whose rawName it is)."""
-    for row in snapshot.live_rows(conn, labels_table, user_id):
+    for row in labels.live(conn, user_id):
         shown = mapping.tag_name_from_label_name(
             (row["raw_name"] or row["name"]) if raw else row["name"]
         )
