@@ -14,7 +14,8 @@ see it fail.
 
 The three object batches share one driver (``_batch``); each kind has a writer that only
 translates: wire names and TickTick codes in, core calls, etags out. A task's etag is its
-``seq``: core stamps the task when its reminders, tags or sub-tasks change.
+``seq``: core stamps the task when one of its reminders changes or one of its tags is
+renamed, and a parent when a sub-task comes or goes through core/hierarchy.py.
 """
 
 from __future__ import annotations
