@@ -145,7 +145,7 @@ def test_task_reappears_when_only_its_reminders_or_children_change(v2: V2) -> No
     ids = {t["id"] for t in v2.check(start)["syncTaskBean"]["update"]}
     assert ids == {parent, child}
     middle = v2.check()["checkPoint"]
-    # A reminder added through the Sync API changes the V2 task, not the item row.
+    # A reminder added through the Sync API changes the V2 task: it stamps the item row.
     items = httpx.post(
         v2.server.url + "/API/v6/sync",
         data={"token": v2.user["token"], "seq_no": "0", "resource_types": '["items"]'},
