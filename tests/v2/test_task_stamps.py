@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.servers import RunningServer
 from tests.v2.batch_helpers import V2, oid, task, v2_account
@@ -82,3 +84,68 @@ def test_renaming_a_tag_gives_its_tasks_a_new_etag(v2: V2) -> None:
     assert set(seen) == {tagged}
     assert seen[tagged]["tags"] == ["house"] and seen[tagged]["etag"] != etag
     assert v2.tasks()[tagged]["etag"] == seen[tagged]["etag"]
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "remind", "unremind", "tag", "rename", "nest", "unnest"]),
+        st.integers(0, 5),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rounds=st.lists(OPS, min_size=1, max_size=3))
+def test_merged_incremental_reads_follow_reminders_tags_and_sub_tasks(
+    v2: V2, rounds: list[Any]
+) -> None:
+    """Changes a task shows but its own fields do not: an incremental reader that merges by
+    id still holds what a full read holds, etags included."""
+    first = v2.check()
+    tasks = {t["id"]: t for t in first["syncTaskBean"]["update"]}
+    check_point = first["checkPoint"]
+    ids = list(tasks)
+    tags = [t["name"] for t in first["tags"]]
+    for ops in rounds:
+        for op, n in ops:
+            pick = ids[n % len(ids)] if ids else None
+            if op == "add" or pick is None:
+                ids.append(oid())
+                v2.client.post_task_v2({"add": [task(v2.inbox, f"t{n}", id=ids[-1])]})
+                continue
+            change: dict[str, Any] = {"id": pick, "projectId": v2.inbox}
+            if op == "remind":
+                change["reminders"] = [{"id": oid(), "trigger": f"TRIGGER:-PT{n}M"}]
+            elif op == "unremind":
+                change["reminders"] = []
+            elif op == "tag":
+                tags.append(f"tag{oid()[-6:]}")
+                change["tags"] = [tags[-1]]
+            elif op == "rename" and tags:
+                old = tags.pop(n % len(tags))
+                tags.append(f"tag{oid()[-6:]}")
+                v2.client.put_rename_tag_v2({"name": old, "new_name": tags[-1]})
+                continue
+            elif op in ("nest", "unnest"):
+                other = ids[(n + 1) % len(ids)]
+                body = {"taskId": pick, "projectId": v2.inbox}
+                if op == "nest" and other != pick:
+                    body["parentId"] = other
+                else:
+                    parent = v2.tasks().get(pick, {}).get("parentId")
+                    if parent is None:
+                        continue
+                    body["oldParentId"] = parent
+                assert v2.raw("POST", "batch/taskParent", json=[body]).status_code == 200
+                continue
+            v2.post("batch/task", {"update": [change]})
+        data = v2.check(check_point)
+        check_point = data["checkPoint"]
+        for changed_task in data["syncTaskBean"]["update"]:
+            tasks[changed_task["id"]] = changed_task
+        full = v2.check()
+        assert tasks == {t["id"]: t for t in full["syncTaskBean"]["update"]}
