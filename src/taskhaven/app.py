@@ -22,6 +22,7 @@ from taskhaven.core.backend import Backend
 from taskhaven.middleware import redact
 from taskhaven.middleware.slashes import CollapseSlashes
 from taskhaven.settings import Settings
+from taskhaven.web.app import mounts as web_mounts
 
 
 async def health(_request: Request) -> Response:
@@ -35,6 +36,7 @@ def mounts(backend: Backend) -> list[BaseRoute]:
         Mount("/API/v6", app=sync_api),
         Mount("/api/v6", app=sync_api),
         Mount("/api/v2", app=v2.create_app(backend)),
+        *web_mounts(backend),
     ]
 
 

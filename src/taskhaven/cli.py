@@ -15,6 +15,8 @@ user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 totp_app = typer.Typer(help="Two-factor sign-on (TOTP) for the V2 API.", no_args_is_help=True)
 user_app.add_typer(totp_app, name="totp")
+app_app = typer.Typer(help="Applications that sign users on with OAuth2.", no_args_is_help=True)
+app.add_typer(app_app, name="app")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -117,6 +119,148 @@ def totp_disable(
     backend = _backend(database)
     was_on = totp.disable(backend, _user_id(backend, email))
     console.print("TOTP disabled" if was_on else "TOTP was not enabled", highlight=False)
+
+
+Database = Annotated[str | None, typer.Option(help="Database URL.")]
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2))
+
+
+@app_app.command("create")
+def app_create(
+    name: str,
+    redirect_uri: Annotated[
+        list[str],
+        typer.Option("--redirect-uri", help="A redirect URI the app may use (repeatable)."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    database: Database = None,
+) -> None:
+    """Register an app; print its client_id and client_secret (the secret is shown once)."""
+    from taskhaven.core.oauth import apps
+
+    backend = _backend(database)
+    try:
+        registered, secret = apps.create(backend, name, redirect_uri)
+    except DomainError as exc:
+        err_console.print(f"error: {exc.message}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        _print_json(
+            {
+                "client_id": registered.client_id,
+                "client_secret": secret,
+                "name": registered.name,
+                "redirect_uris": list(registered.redirect_uris),
+            }
+        )
+        return
+    console.print(f"client_id: {registered.client_id}", highlight=False)
+    console.print(f"client_secret: {secret}", highlight=False)
+    console.print("(the secret is stored hashed and will not be shown again)", highlight=False)
+
+
+@app_app.command("list")
+def app_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    database: Database = None,
+) -> None:
+    """List the registered apps (never their secrets)."""
+    from taskhaven.core.oauth import apps
+
+    found = apps.all_apps(_backend(database))
+    if as_json:
+        _print_json(
+            [
+                {
+                    "client_id": a.client_id,
+                    "name": a.name,
+                    "redirect_uris": list(a.redirect_uris),
+                    "created_at": a.created_at.isoformat(),
+                }
+                for a in found
+            ]
+        )
+        return
+    for a in found:
+        console.print(f"{a.client_id}  {a.name}  {' '.join(a.redirect_uris)}", highlight=False)
+
+
+@app_app.command("delete")
+def app_delete(client_id: str, database: Database = None) -> None:
+    """Delete an app with every code and token it holds."""
+    from taskhaven.core.oauth import apps
+
+    try:
+        apps.delete_app(_backend(database), client_id)
+    except DomainError as exc:
+        err_console.print(f"error: no app with client_id {client_id}")
+        raise typer.Exit(1) from exc
+    console.print("app deleted", highlight=False)
+
+
+@app_app.command("rotate-secret")
+def app_rotate_secret(client_id: str, database: Database = None) -> None:
+    """Give an app a new client secret (the old one stops working); print it once."""
+    from taskhaven.core.oauth import apps
+
+    try:
+        secret = apps.rotate_secret(_backend(database), client_id)
+    except DomainError as exc:
+        err_console.print(f"error: no app with client_id {client_id}")
+        raise typer.Exit(1) from exc
+    console.print(f"client_secret: {secret}", highlight=False)
+
+
+@user_app.command("grants")
+def user_grants(
+    email: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    database: Database = None,
+) -> None:
+    """List the apps a user authorised, with their scopes."""
+    from taskhaven.core.oauth import grants
+
+    backend = _backend(database)
+    found = grants.grants_for(backend, _user_id(backend, email))
+    if as_json:
+        _print_json(
+            [
+                {
+                    "client_id": g.client_id,
+                    "app": g.app_name,
+                    "scope": " ".join(g.scopes),
+                    "tokens": g.tokens,
+                    "granted_at": g.first_granted_at.isoformat(),
+                    "expires_at": g.expires_at.isoformat(),
+                }
+                for g in found
+            ]
+        )
+        return
+    for g in found:
+        console.print(
+            f"{g.client_id}  {g.app_name}  {' '.join(g.scopes)}  expires {g.expires_at:%Y-%m-%d}",
+            highlight=False,
+        )
+
+
+@user_app.command("revoke-grant")
+def user_revoke_grant(email: str, client_id: str, database: Database = None) -> None:
+    """Revoke every token a user gave an app."""
+    from taskhaven.core.oauth import grants
+
+    backend = _backend(database)
+    try:
+        count = grants.revoke_grant(backend, _user_id(backend, email), client_id)
+    except DomainError as exc:
+        err_console.print(f"error: the user granted nothing to app {client_id}")
+        raise typer.Exit(1) from exc
+    console.print(f"revoked {count} token(s)", highlight=False)
 
 
 if __name__ == "__main__":

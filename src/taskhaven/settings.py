@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     signon_failure_window_seconds: int = Field(default=900, ge=1)
     session_days: int = Field(default=30, ge=1)
     mfa_challenge_seconds: int = Field(default=300, ge=30)
+    oauth_token_days: int = Field(default=180, ge=1, le=3650)
+    """Lifetime of an access token issued to an app (OAuth2)."""
+    oauth_code_seconds: int = Field(default=300, ge=30, le=600)
+    """Lifetime of an authorization code: the app must redeem it within this time."""
     log_level: str = "info"
     # argon2id cost of new password hashes (argon2-cffi's defaults); stored hashes made
     # at another cost still verify and are rehashed at this one on the next sign-on.

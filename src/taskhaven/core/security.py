@@ -68,12 +68,17 @@ class SecretBox:
 
     def __init__(self, key: str | bytes) -> None:
         raw = key.encode("ascii") if isinstance(key, str) else key
+        self._mac_key = hashlib.sha256(b"taskhaven-mac:" + raw).digest()
         try:
             self._fernet = Fernet(raw)
         except ValueError:
             # Any operator-chosen passphrase becomes a valid Fernet key.
             derived = hashlib.sha256(raw).digest()
             self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    def mac(self, text: str) -> str:
+        """A keyed digest of ``text`` (HMAC-SHA256 under a key derived from the server key)."""
+        return hmac.new(self._mac_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def seal(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")

@@ -23,7 +23,7 @@ from taskhaven.core.errors import (
 from taskhaven.core.ids import inbox_oid
 from taskhaven.core.limits import MAX_BIGINT
 from taskhaven.core.rows import Row
-from taskhaven.store.schema import items, projects, sessions, users
+from taskhaven.store.schema import items, oauth_tokens, projects, sessions, users
 
 # Preferences every user has; ``prefs`` stores only what differs from these.
 DEFAULT_PREFS: dict[str, Any] = {
@@ -391,6 +391,9 @@ def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
         if not backend.passwords.verify(row["password_hash"], current_password):
             raise Forbidden("Wrong password")
         end_sessions(unit.conn, user_id)
+        unit.conn.execute(
+            update(oauth_tokens).where(oauth_tokens.c.user_id == user_id).values(revoked=True)
+        )
         gone = f"deleted-{row['id']}-{security.new_session_token()[:12]}"
         unit.conn.execute(
             update(users)

@@ -374,3 +374,51 @@ rate_counters = Table(
     Column("window", BigInteger, primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+# --- the OAuth2 provider (docs/oauth.md) ------------------------------------------------------
+# Not synced to clients: no ``seq``. Secrets, codes and tokens are stored by SHA-256 digest only.
+
+oauth_apps = Table(
+    "oauth_apps",
+    metadata,
+    _pk(),
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("secret_digest", String(64), nullable=False),
+    Column("redirect_uris", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+oauth_codes = Table(
+    "oauth_codes",
+    metadata,
+    _pk(),
+    Column("code_digest", String(64), nullable=False, unique=True),
+    Column("app_id", Id, ForeignKey("oauth_apps.id", ondelete="CASCADE"), nullable=False),
+    _user_fk(),
+    Column("redirect_uri", Text, nullable=True),
+    Column("scope", String(255), nullable=False),
+    Column("code_challenge", String(128), nullable=True),
+    Column("code_challenge_method", String(8), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("used", Boolean, nullable=False, default=False),
+    Index("ix_oauth_codes_app", "app_id"),
+)
+
+oauth_tokens = Table(
+    "oauth_tokens",
+    metadata,
+    _pk(),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("app_id", Id, ForeignKey("oauth_apps.id", ondelete="CASCADE"), nullable=False),
+    _user_fk(),
+    Column("code_id", BigInteger, nullable=True),
+    Column("scope", String(255), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Index("ix_oauth_tokens_user_app", "user_id", "app_id"),
+    Index("ix_oauth_tokens_app", "app_id"),
+    Index("ix_oauth_tokens_code", "code_id"),
+)

@@ -1,0 +1,64 @@
+"""The OAuth2 endpoints apps call directly: tokens (both spellings), revocation, metadata.
+
+Errors are RFC 6749's ``{"error", "error_description"}`` JSON, produced by Authlib.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from taskhaven.web.oauth_server import StarletteServer, WireRequest, metadata
+
+MAX_BODY = 16 * 1024
+
+
+async def _wire(request: Request, *, default_grant: str | None = None) -> WireRequest | Response:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return JSONResponse(
+            {"error": "invalid_request", "error_description": "Body too large"}, 413
+        )
+    form = (await request.form()).multi_items() if body else []
+    query = request.query_params.multi_items()
+    if default_grant and not any(k == "grant_type" for k, _ in [*query, *form]):
+        # Todoist's token exchange sends client_id, client_secret and code only.
+        query = [*query, ("grant_type", default_grant)]
+    return WireRequest(
+        request.method, str(request.url), request.headers, query, [(k, str(v)) for k, v in form]
+    )
+
+
+async def token(request: Request) -> Response:
+    """TickTick style: ``{access_token (UUID4), token_type: "bearer", expires_in, scope}``."""
+    server: StarletteServer = request.app.state.oauth_server
+    wire = await _wire(request)
+    if isinstance(wire, Response):
+        return wire
+    return await run_in_threadpool(server.create_token_response, wire)  # type: ignore[no-any-return]
+
+
+async def access_token(request: Request) -> Response:
+    """Todoist style: ``{access_token, token_type: "Bearer"}``."""
+    server: StarletteServer = request.app.state.todoist_server
+    wire = await _wire(request, default_grant="authorization_code")
+    if isinstance(wire, Response):
+        return wire
+    return await run_in_threadpool(server.create_token_response, wire)  # type: ignore[no-any-return]
+
+
+async def revoke(request: Request) -> Response:
+    """RFC 7009: the app revokes one of its tokens."""
+    server: StarletteServer = request.app.state.oauth_server
+    wire = await _wire(request)
+    if isinstance(wire, Response):
+        return wire
+    return await run_in_threadpool(  # type: ignore[no-any-return]
+        server.create_endpoint_response, "revocation", wire
+    )
+
+
+async def server_metadata(request: Request) -> Response:
+    """RFC 8414, at ``/.well-known/oauth-authorization-server``."""
+    return JSONResponse(metadata(request.app.state.backend))
