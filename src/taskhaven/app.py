@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from taskhaven.api.ticktick.v1 import routes as v1
 from taskhaven.api.ticktick.v2 import routes as v2
 from taskhaven.api.todoist.v6 import routes as v6
 from taskhaven.core.backend import Backend
@@ -36,6 +37,7 @@ def mounts(backend: Backend) -> list[BaseRoute]:
         Mount("/API/v6", app=sync_api),
         Mount("/api/v6", app=sync_api),
         Mount("/api/v2", app=v2.create_app(backend)),
+        Mount("/open/v1", app=v1.create_app(backend)),
         *web_mounts(backend),
     ]
 

@@ -1,0 +1,105 @@
+"""Request plumbing for the V1 API: the bearer token, its scope, the rate limit, JSON bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import RowMapping
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from taskhaven.api.ticktick.v1.errors import V1Error, map_error
+from taskhaven.core import ratelimit
+from taskhaven.core.backend import Backend
+from taskhaven.core.errors import AuthenticationFailed, DomainError
+from taskhaven.core.oauth import grants, scopes
+
+T = TypeVar("T")
+MAX_AUTHORIZATION = 512
+
+
+@dataclass(frozen=True)
+class Call:
+    """One authenticated V1 request: whose data, and the path's parameters."""
+
+    backend: Backend
+    user: RowMapping
+    params: dict[str, str]
+    body: Any
+
+    @property
+    def user_id(self) -> int:
+        return int(self.user["id"])
+
+
+Handler = Callable[[Call], Any]
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(data), status_code=status, media_type="application/json")
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    if len(header) > MAX_AUTHORIZATION:
+        raise AuthenticationFailed("Invalid token")
+    kind, _, token = header.partition(" ")
+    if kind.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("Missing bearer token")
+    return token.strip()
+
+
+def authenticate(backend: Backend, request: Request, scope: str) -> RowMapping:
+    """The user behind a TickTick-scoped token that grants ``scope``; rate-limited per user."""
+    grant = grants.authenticate(backend, bearer(request), family=scopes.TICKTICK)
+    scopes.require(grant.scopes, scope)
+    ratelimit.hit(backend, f"v1:{grant.user_id}", backend.settings.sync_rate_limit_per_minute)
+    return grant.user
+
+
+async def read_json(request: Request) -> Any:
+    body = await request.body()
+    if not body.strip():
+        return {}
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise V1Error(400, "invalid_parameter", f"Malformed JSON body: {exc}") from exc
+
+
+def parse(model: type[T], data: Any) -> T:
+    """Validate ``data``; the first problems go back to the caller in plain words."""
+    try:
+        return TypeAdapter(model).validate_python(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
+            for err in exc.errors()[:5]
+        )
+        raise V1Error(400, "invalid_parameter", f"Invalid request: {problems}") from exc
+
+
+def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[Response]]:
+    """Authenticate (``tasks:write`` for writes, ``tasks:read`` for reads), read the body,
+    run the handler off the event loop, map errors. A handler's None is an empty 200."""
+    scope = "tasks:write" if write else "tasks:read"
+
+    async def run(request: Request) -> Response:
+        backend: Backend = request.app.state.backend
+        try:
+            body = await read_json(request) if request.method == "POST" else None
+            user = await run_in_threadpool(authenticate, backend, request, scope)
+            call = Call(backend, user, dict(request.path_params), body)
+            result = await run_in_threadpool(handler, call)
+        except (DomainError, V1Error) as exc:
+            return map_error(exc)
+        if result is None:
+            return Response(status_code=200)
+        return json_response(result)
+
+    return run

@@ -1,0 +1,26 @@
+"""Reads for adapters that address one project at a time (the V1 API's "project data").
+
+The sync readers in ``snapshot`` read everything changed since a number; this reads the
+open tasks of one of the caller's projects. Every query is scoped by user.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, RowMapping, select
+
+from taskhaven.store.schema import items
+
+
+def open_tasks(conn: Connection, user_id: int, project_id: int) -> list[RowMapping]:
+    """The live, not yet completed items of one of the user's projects, in their order."""
+    query = (
+        select(items)
+        .where(
+            items.c.user_id == user_id,
+            items.c.project_id == project_id,
+            items.c.is_deleted.is_(False),
+            items.c.status == 0,  # open (closed: 1, 2 or -1)
+        )
+        .order_by(items.c.item_order, items.c.id)
+    )
+    return list(conn.execute(query).mappings())
