@@ -70,7 +70,7 @@ def test_unhandled_errors_are_500_in_each_format(
     def boom(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(v6_routes, "authenticate", boom)
+    monkeypatch.setattr(v6_routes, "credential", boom)
     monkeypatch.setattr(check, "current_user", boom)
     v6_error(client.get("/API/v6/sync"), 500)
     v2_error(client.get("/api/v2/batch/check/0"), 500, "server_error")

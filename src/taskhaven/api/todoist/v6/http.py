@@ -16,7 +16,8 @@ from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.sync import TooManyCommands
 from taskhaven.core import users
 from taskhaven.core.backend import Backend
-from taskhaven.core.errors import DomainError, LimitExceeded
+from taskhaven.core.errors import AuthenticationFailed, DomainError, LimitExceeded
+from taskhaven.core.oauth import grants, scopes
 
 Handler = Callable[[Backend, Params, Request], Any]
 
@@ -42,9 +43,44 @@ def render_error(status: int, message: str) -> Response:
     return json_response(error_object(status, message), status)
 
 
-def authenticate(backend: Backend, params: Params) -> RowMapping:
+# What a call needs of an app's token (docs/oauth.md); the account's own API token may
+# do everything.
+READ = ("data:read",)
+WRITE = ("data:read_write",)
+DELETE = ("data:delete",)
+ADD_TASK = ("data:read_write", "task:add")
+NEVER: tuple[str, ...] = ()
+
+
+def credential(backend: Backend, params: Params) -> tuple[RowMapping, tuple[str, ...] | None]:
+    """The user behind ``token``, and the scopes it holds (None: the account's API token)."""
+    token = params.raw("token") or ""
     with backend.read() as conn:
-        return users.by_api_token(conn, params.raw("token") or "")
+        try:
+            return users.by_api_token(conn, token), None
+        except AuthenticationFailed:
+            pass
+    grant = grants.authenticate(backend, token, family=scopes.TODOIST)
+    return grant.user, grant.scopes
+
+
+def authenticate(backend: Backend, params: Params, needs: tuple[str, ...] = READ) -> RowMapping:
+    """The caller, when its token is the account's API token or an app's token granting one
+    of ``needs``."""
+    user, held = credential(backend, params)
+    scopes.require(held, *needs)
+    return user
+
+
+def command_scopes(kind: str) -> tuple[str, ...]:
+    """The scopes one of which an app's token needs to run a command of type ``kind``."""
+    if kind == "project_delete":
+        return ("project:delete", "data:delete")
+    if "delete" in kind:
+        return DELETE
+    if kind == "item_add":
+        return ADD_TASK
+    return WRITE
 
 
 def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:

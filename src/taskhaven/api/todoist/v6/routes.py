@@ -14,17 +14,34 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from taskhaven.api.todoist.v6 import render
-from taskhaven.api.todoist.v6.http import Handler, authenticate, endpoint, render_error
+from taskhaven.api.todoist.v6.http import (
+    NEVER,
+    READ,
+    Handler,
+    authenticate,
+    command_scopes,
+    credential,
+    endpoint,
+    render_error,
+)
 from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.standard import STANDARD
-from taskhaven.api.todoist.v6.sync import handle_sync
+from taskhaven.api.todoist.v6.sync import handle_sync, parse_commands, wanted_types
 from taskhaven.core import ratelimit, users
 from taskhaven.core.backend import Backend, utcnow
+from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
 
 
 def sync(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user, held = credential(backend, params)
+    if held is not None:
+        # An app's token: every command and the read must be within its scopes, checked
+        # before anything runs (a read-only token cannot commit at all).
+        for cmd in parse_commands(params, backend.settings.max_commands_per_request):
+            scopes.require(held, *command_scopes(cmd["type"]))
+        if wanted_types(params.json("resource_types")):
+            scopes.require(held, *READ)
     ratelimit.hit(backend, f"v6-sync:{user['id']}", backend.settings.sync_rate_limit_per_minute)
     return handle_sync(backend, user, params)
 
@@ -58,7 +75,7 @@ def register(backend: Backend, params: Params, _request: Request) -> Any:
 
 
 def delete_user(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, NEVER)
     users.delete_user(backend, user["id"], params.required("current_password"))
     return "ok"
 

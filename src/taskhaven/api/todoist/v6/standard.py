@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, Response
 
 from taskhaven.api.todoist.v6 import render, templates
 from taskhaven.api.todoist.v6.colors import DEFAULT_PROJECT_COLOR, PROJECT_PALETTE
-from taskhaven.api.todoist.v6.http import Handler, authenticate
+from taskhaven.api.todoist.v6.http import ADD_TASK, DELETE, WRITE, Handler, authenticate
 from taskhaven.api.todoist.v6.params import BadJson, Params
 from taskhaven.api.todoist.v6.timestamps import format_v6, parse_bound
 from taskhaven.core import (
@@ -127,7 +127,7 @@ def _upload_object(backend: Backend, row: RowMapping) -> dict[str, Any]:
 
 
 def upload_file(backend: Backend, params: Params, request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, WRITE)
     part = _file_part(params)
     row = uploads.store(
         backend,
@@ -166,7 +166,7 @@ def uploads_get(backend: Backend, params: Params, _request: Request) -> Any:
 
 
 def uploads_delete(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, DELETE)
     path = urlsplit(params.required("file_url")).path
     _before, marker, name = path.partition("/" + FILES_PATH)
     if not marker:
@@ -310,7 +310,7 @@ def _strict_flag(params: Params, name: str) -> bool:
 
 
 def update_notification_setting(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, WRITE)
     kind = params.required("notification_type")
     service = params.required("service")
     dont_notify = _strict_flag(params, "dont_notify")
@@ -405,7 +405,7 @@ ADD_ITEM_INTEGERS = ("priority", "indent", "item_order", "assigned_by_uid", "res
 
 
 def add_item(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, ADD_TASK)
     content = params.required("content")
     fields: dict[str, Any] = {}
     for name in ADD_ITEM_INTEGERS:
@@ -486,7 +486,7 @@ def get_reminder(backend: Backend, params: Params, _request: Request) -> Any:
 
 
 def templates_import(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, WRITE)
     project_id = _required_int(params, "project_id")
     data = _file_part(params).file.read()
     with backend.write(user["id"]) as unit:
@@ -531,7 +531,7 @@ def templates_export_as_url(backend: Backend, params: Params, request: Request) 
 
 
 def business_invite(backend: Backend, params: Params, _request: Request) -> Any:
-    user = authenticate(backend, params)
+    user = authenticate(backend, params, WRITE)
     email_list = params.json("email_list")
     if email_list is None:
         raise MissingArgument("email_list")
@@ -544,7 +544,7 @@ def _answer_invitation(params: Params) -> None:
 
 
 def business_accept(backend: Backend, params: Params, _request: Request) -> Any:
-    authenticate(backend, params)
+    authenticate(backend, params, WRITE)
     _answer_invitation(params)
     return None
 
@@ -552,7 +552,7 @@ def business_accept(backend: Backend, params: Params, _request: Request) -> Any:
 def business_reject(backend: Backend, params: Params, _request: Request) -> Any:
     """May come without a token (the link in an invitation e-mail); a given one must be valid."""
     if params.text("token"):
-        authenticate(backend, params)
+        authenticate(backend, params, WRITE)
     _answer_invitation(params)
     return None
 
