@@ -74,12 +74,14 @@ async def authorize(request: Request) -> Response:
             server.create_authorization_response, wire, grant_user, grant
         )
     held = scope_rules.parse(wire.scope)
+    target = urlsplit(grant.redirect_uri)
     return signin.form_page(
         backend,
         request,
         "consent.html",
+        form_target=f"{target.scheme}://{target.netloc}" if target.netloc else f"{target.scheme}:",
         user=user,
-        redirect_host=urlsplit(grant.redirect_uri).netloc or grant.redirect_uri,
+        redirect_host=target.netloc or grant.redirect_uri,
         scope_words=scope_rules.words(held),
         **context,
     )

@@ -12,10 +12,12 @@ from starlette.responses import HTMLResponse
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "Referrer-Policy": "no-referrer",
 }
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'{extra}; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 @lru_cache(maxsize=1)
@@ -28,6 +30,12 @@ def environment() -> Environment:
     )
 
 
-def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def page(
+    template: str, status: int = 200, *, form_target: str | None = None, **context: Any
+) -> HTMLResponse:
+    """``form_target``: an origin a form's answer may redirect to (browsers apply
+    ``form-action`` to the redirect after a post too: the consent form ends at the app)."""
     html = environment().get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
+    extra = f" {form_target}" if form_target else ""
+    headers = {**HEADERS, "Content-Security-Policy": CSP.format(extra=extra)}
+    return HTMLResponse(html, status_code=status, headers=headers)
