@@ -45,3 +45,38 @@ def test_every_v2_endpoint_is_documented() -> None:
             if path and path not in text:
                 missing.append(route.path)
     assert not missing, f"undocumented V2 endpoints: {missing}"
+
+
+def test_every_v1_endpoint_is_documented() -> None:
+    from taskhaven.api.ticktick.v1.routes import routes as v1_routes
+
+    text = (DOCS / "v1-api.md").read_text()
+    missing = []
+    for route in v1_routes():
+        path = route.path.lstrip("/").replace("{project_id}", "{projectId}")
+        path = path.replace("{task_id}", "{taskId}")
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            if f"`{method} {path}`" not in text:
+                missing.append(f"{method} {path}")
+    assert not missing, f"undocumented V1 endpoints: {missing}"
+
+
+def test_every_cli_command_is_documented() -> None:
+    import typer.main
+
+    from taskhaven.cli import app
+
+    text = (DOCS / "running.md").read_text()
+    group = typer.main.get_group(app)
+
+    def walk(command: object, prefix: str) -> list[str]:
+        sub = getattr(command, "commands", None)
+        if not sub:
+            return [prefix]
+        found: list[str] = []
+        for name, child in sub.items():
+            found += walk(child, f"{prefix} {name}")
+        return found
+
+    missing = [name for name in walk(group, "taskhaven") if f"`{name}" not in text]
+    assert not missing, f"undocumented commands: {missing}"
