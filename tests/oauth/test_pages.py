@@ -107,3 +107,14 @@ def test_metadata(server: RunningServer) -> None:
     assert "tasks:read" in data["scopes_supported"]
     assert "data:read_write" in data["scopes_supported"]
     assert data["code_challenge_methods_supported"] == ["S256", "plain"]
+
+
+def test_sign_in_as_someone_else(server: RunningServer, account: dict[str, Any]) -> None:
+    app = new_app(server)
+    url = authorize_url(server, client_id=app.client_id, response_type="code", scope="tasks:read")
+    with httpx.Client() as browser:
+        page = sign_in(browser, url, account["email"])
+        assert f"Not {account['email']}?" in page.text
+        answer = browser.post(url, data={"csrf_token": csrf(page), "step": "signout"})
+        assert answer.status_code == 303
+        assert "Sign in" in browser.get(url).text

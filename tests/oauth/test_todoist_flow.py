@@ -124,3 +124,20 @@ def test_a_ticktick_token_is_no_sync_api_token(
         data={"token": token, "seq_no": "0", "resource_types": '["projects"]'},
     )
     assert answer.status_code == 401
+
+
+def test_todoist_revoke_call(server: RunningServer, account: dict[str, Any]) -> None:
+    app = new_app(server)
+    got = get_code(server, app, account["email"], scope="data:read")
+    token = httpx.post(
+        server.url + "/oauth/access_token",
+        data={"client_id": app.client_id, "client_secret": app.client_secret, "code": got["code"]},
+    ).json()["access_token"]
+    sync = {"token": token, "seq_no": "0", "resource_types": '["projects"]'}
+    assert httpx.post(server.url + "/API/v6/sync", data=sync).status_code == 200
+    body = {"client_id": app.client_id, "client_secret": "wrong", "access_token": token}
+    assert httpx.post(server.url + "/api/access_tokens/revoke", json=body).status_code == 401
+    body["client_secret"] = app.client_secret
+    assert httpx.post(server.url + "/api/access_tokens/revoke", json=body).status_code == 204
+    assert httpx.post(server.url + "/API/v6/sync", data=sync).status_code == 401
+    assert httpx.post(server.url + "/api/access_tokens/revoke", content=b"[").status_code == 400

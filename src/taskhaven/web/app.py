@@ -2,6 +2,7 @@
 
 - ``/oauth``: ``authorize`` (HTML pages), ``token`` and ``access_token`` (JSON), ``revoke``.
 - ``/.well-known``: RFC 8414 metadata.
+- ``/api/access_tokens``: Todoist's ``revoke``.
 - ``/web``: the pages of the web app (``apps``: what the user authorised) and its stylesheet.
 """
 
@@ -80,6 +81,16 @@ def well_known_app(backend: Backend) -> Starlette:
     )
 
 
+def todoist_tokens_app(backend: Backend) -> Starlette:
+    return _state(
+        Starlette(
+            routes=[Route("/revoke", endpoints.todoist_revoke, methods=["POST"])],
+            exception_handlers={404: _oauth_404, 405: _oauth_405, 500: _oauth_500},
+        ),
+        backend,
+    )
+
+
 def pages_app(backend: Backend) -> Starlette:
     return _state(
         Starlette(
@@ -97,5 +108,6 @@ def mounts(backend: Backend) -> list[Mount]:
     return [
         Mount("/oauth", app=oauth_app(backend)),
         Mount("/.well-known", app=well_known_app(backend)),
+        Mount("/api/access_tokens", app=todoist_tokens_app(backend)),
         Mount("/web", app=pages_app(backend)),
     ]

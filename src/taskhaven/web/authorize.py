@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oauth2.rfc6749 import InsecureTransportError, OAuth2Error
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from taskhaven.core import sessions
 from taskhaven.core.backend import Backend
 from taskhaven.core.oauth import scopes as scope_rules
 from taskhaven.web import browser, signin
@@ -22,6 +23,10 @@ from taskhaven.web.oauth_server import StarletteServer, WireRequest
 from taskhaven.web.render import page
 
 MAX_QUERY = 8192
+INSECURE = (
+    "This server signs users in for apps only over HTTPS (or on this computer's own "
+    "loopback address). Ask its operator to put it behind TLS."
+)
 
 
 def _wire(request: Request) -> WireRequest:
@@ -44,7 +49,10 @@ async def authorize(request: Request) -> Response:
     server: StarletteServer = request.app.state.oauth_server
     if len(request.url.query) > MAX_QUERY:
         return _error_page("The request is too long.")
-    wire = _wire(request)
+    try:
+        wire = _wire(request)
+    except InsecureTransportError:
+        return _error_page(INSECURE)
     try:
         grant = await run_in_threadpool(server.get_consent_grant, wire, None)
     except OAuth2Error as error:
@@ -66,7 +74,12 @@ async def authorize(request: Request) -> Response:
             if done is not None:
                 return done
         return signin.first_step(backend, request, user=None, **context)
-    user, _session = signed_in
+    user, session = signed_in
+    if form is not None and form.get("step") == "signout":
+        await run_in_threadpool(sessions.revoke, backend, user["id"], session.id)
+        response = RedirectResponse(str(request.url.path) + "?" + request.url.query, 303)
+        browser.clear_cookie(response, request, browser.SESSION_COOKIE)
+        return response
     if form is not None and form.get("step") == "consent":
         decision = form.get("decision")
         grant_user = int(user["id"]) if decision == "allow" else None

@@ -5,10 +5,14 @@ Errors are RFC 6749's ``{"error", "error_description"}`` JSON, produced by Authl
 
 from __future__ import annotations
 
+import orjson
+from authlib.oauth2.rfc6749 import InsecureTransportError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from taskhaven.core.backend import Backend
+from taskhaven.core.oauth import apps, grants
 from taskhaven.web.oauth_server import StarletteServer, WireRequest, metadata
 
 MAX_BODY = 16 * 1024
@@ -25,9 +29,18 @@ async def _wire(request: Request, *, default_grant: str | None = None) -> WireRe
     if default_grant and not any(k == "grant_type" for k, _ in [*query, *form]):
         # Todoist's token exchange sends client_id, client_secret and code only.
         query = [*query, ("grant_type", default_grant)]
-    return WireRequest(
-        request.method, str(request.url), request.headers, query, [(k, str(v)) for k, v in form]
-    )
+    try:
+        return WireRequest(
+            request.method,
+            str(request.url),
+            request.headers,
+            query,
+            [(k, str(v)) for k, v in form],
+        )
+    except InsecureTransportError as error:
+        return JSONResponse(
+            {"error": error.error, "error_description": "OAuth 2 needs HTTPS here"}, 400
+        )
 
 
 async def token(request: Request) -> Response:
@@ -57,6 +70,44 @@ async def revoke(request: Request) -> Response:
     return await run_in_threadpool(  # type: ignore[no-any-return]
         server.create_endpoint_response, "revocation", wire
     )
+
+
+async def todoist_revoke(request: Request) -> Response:
+    """Todoist's ``POST /api/access_tokens/revoke``: JSON ``{client_id, client_secret,
+    access_token}``; 204 when the token is gone (also when it was unknown already)."""
+    backend: Backend = request.app.state.backend
+    body = await request.body()
+    try:
+        data = orjson.loads(body) if len(body) <= MAX_BODY else None
+    except orjson.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict):
+        return JSONResponse({"error": "invalid_request", "error_description": "JSON body"}, 400)
+    client_id, secret, token = (
+        data.get("client_id"),
+        data.get("client_secret"),
+        data.get("access_token"),
+    )
+    if not all(isinstance(v, str) and v for v in (client_id, secret, token)):
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "error_description": "client_id, client_secret and access_token are required",
+            },
+            400,
+        )
+    app = await run_in_threadpool(apps.get, backend, str(client_id))
+    valid = app is not None and await run_in_threadpool(
+        apps.check_secret, backend, str(client_id), str(secret)
+    )
+    if app is None or not valid:
+        return JSONResponse({"error": "invalid_client"}, 401)
+    found = await run_in_threadpool(grants.find_token, backend, str(token))
+    if found is not None:
+        if found.app_id != app.id:
+            return JSONResponse({"error": "invalid_grant"}, 400)
+        await run_in_threadpool(grants.revoke_token, backend, found.id)
+    return Response(status_code=204)
 
 
 async def server_metadata(request: Request) -> Response:

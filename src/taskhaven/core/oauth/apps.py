@@ -62,7 +62,7 @@ def check_redirect_uri(uri: str) -> str:
         or parts.fragment
         or (parts.scheme in ("http", "https") and not parts.hostname)
         or parts.scheme.lower() in ("javascript", "data", "file", "vbscript")
-        or any(ch.isspace() or ch in '"\'<>;,\\' or ord(ch) < 32 for ch in uri.strip())
+        or any(ch.isspace() or ch in "\"'<>;,\\" or ord(ch) < 32 for ch in uri.strip())
     ):
         raise InvalidArgument("redirect_uri", f"Not a usable redirect URI: {uri!r}")
     return uri.strip()
