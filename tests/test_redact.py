@@ -21,6 +21,12 @@ from tests.servers import RunningServer
         ("/x?item_id=1&TOKEN=zz", "/x?item_id=1&TOKEN=***"),
         ("/api/v2/batch/check/0", "/api/v2/batch/check/0"),
         ("/x?tokens=1", "/x?tokens=1"),
+        (
+            "/oauth/token?client_id=c&client_secret=s3&code=AbC&grant_type=authorization_code"
+            "&code_verifier=vvv",
+            "/oauth/token?client_id=c&client_secret=***&code=***&grant_type=authorization_code"
+            "&code_verifier=***",
+        ),
     ],
 )
 def test_redact(path: str, expected: str) -> None:

@@ -1,6 +1,7 @@
 """Keep credentials out of access logs.
 
-Sync API clients send ``token`` (and ``password`` on sign-up) in query strings, which
+Sync API clients send ``token`` (and ``password`` on sign-up) in query strings, and
+pyticktick sends its whole OAuth2 token request there (``client_secret``, ``code``), which
 uvicorn's access log would otherwise write out verbatim.
 """
 
@@ -11,7 +12,7 @@ import re
 
 _SECRET_PARAMS = re.compile(
     r"((?:^|[?&])(?:token|password|current_password|oauth2_token|secret|invitation_secret"
-    r"|code|access_token|client_secret)=)[^&#\s]*",
+    r"|code|code_verifier|access_token|client_secret)=)[^&#\s]*",
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ Two servers share everything but the token answer: TickTick's ``/oauth/token`` a
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -37,6 +38,10 @@ from taskhaven.core.oauth import apps, grants
 from taskhaven.core.oauth import scopes as scope_rules
 
 Pairs = Iterable[tuple[str, str]]
+
+# Authlib logs every issued token (``access_token`` included) at DEBUG: keep it above that,
+# whatever level the operator gives the rest.
+logging.getLogger("authlib").setLevel(logging.INFO)
 
 
 class WirePayload(OAuth2Payload):  # type: ignore[misc]
