@@ -118,3 +118,18 @@ def test_sign_in_as_someone_else(server: RunningServer, account: dict[str, Any])
         answer = browser.post(url, data={"csrf_token": csrf(page), "step": "signout"})
         assert answer.status_code == 303
         assert "Sign in" in browser.get(url).text
+
+
+def test_each_sub_app_answers_errors_in_its_format(server: RunningServer) -> None:
+    oauth = httpx.get(server.url + "/oauth/nope")
+    assert (oauth.status_code, oauth.json()["error"]) == (404, "not_found")
+    assert httpx.get(server.url + "/oauth/token").json()["error"] == "invalid_request"
+    web = httpx.get(server.url + "/web/nope")
+    assert web.status_code == 404 and "text/html" in web.headers["content-type"]
+    v1 = httpx.get(server.url + "/open/v1/nope")
+    assert (v1.status_code, v1.json()["errorCode"]) == (404, "not_found")
+    big = b"x" * (server.backend.settings.max_body_bytes + 1)
+    too_large = httpx.post(server.url + "/open/v1/task", content=big)
+    assert (too_large.status_code, too_large.json()["errorCode"]) == (413, "body_too_large")
+    css = httpx.get(server.url + "/web/static/style.css")
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]

@@ -8,100 +8,67 @@
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from taskhaven.core.backend import Backend
+from taskhaven.middleware.protocol import RenderError, protocol_app
 from taskhaven.web import apps_page, authorize, endpoints
 from taskhaven.web.oauth_server import StarletteServer, TodoistServer
 from taskhaven.web.render import page
 
-log = logging.getLogger("taskhaven.web")
+# RFC 6749's error code for the HTTP-level errors this server renders itself.
+_OAUTH_CODES = {404: "not_found", 405: "invalid_request", 413: "invalid_request"}
+_TITLES = {404: "Page not found", 405: "Method not allowed", 413: "Request too large"}
 
 
-def _oauth_error(status: int, error: str, description: str) -> Response:
-    return JSONResponse({"error": error, "error_description": description}, status)
+def render_oauth_error(status: int, message: str) -> Response:
+    code = _OAUTH_CODES.get(status, "server_error")
+    return JSONResponse({"error": code, "error_description": message}, status)
 
 
-async def _oauth_404(request: Request, _exc: Exception) -> Response:
-    return _oauth_error(404, "not_found", f"Unknown path: {request.url.path}")
-
-
-async def _oauth_405(request: Request, _exc: Exception) -> Response:
-    return _oauth_error(405, "invalid_request", f"Method not allowed: {request.method}")
-
-
-async def _oauth_500(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _oauth_error(500, "server_error", "Internal server error")
-
-
-async def _page_error(request: Request, exc: Exception) -> Response:
-    status = getattr(exc, "status_code", 500)
-    if status >= 500:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    title = {404: "Page not found", 405: "Method not allowed"}.get(status, "Something went wrong")
+def render_page_error(status: int, _message: str) -> Response:
+    title = _TITLES.get(status, "Something went wrong")
     return page("error.html", status, title=title, message=title + ".", user=None)
 
 
-def _state(app: Starlette, backend: Backend) -> Starlette:
-    app.state.backend = backend
+def _app(routes: Sequence[BaseRoute], render_error: RenderError, backend: Backend) -> Starlette:
+    app = protocol_app(routes, render_error, backend)
     app.state.oauth_server = StarletteServer(backend)
     app.state.todoist_server = TodoistServer(backend)
     return app
 
 
 def oauth_app(backend: Backend) -> Starlette:
-    return _state(
-        Starlette(
-            routes=[
-                Route("/authorize", authorize.authorize, methods=["GET", "POST"]),
-                Route("/token", endpoints.token, methods=["POST"]),
-                Route("/access_token", endpoints.access_token, methods=["POST"]),
-                Route("/revoke", endpoints.revoke, methods=["POST"]),
-            ],
-            exception_handlers={404: _oauth_404, 405: _oauth_405, 500: _oauth_500},
-        ),
-        backend,
-    )
+    routes = [
+        Route("/authorize", authorize.authorize, methods=["GET", "POST"]),
+        Route("/token", endpoints.token, methods=["POST"]),
+        Route("/access_token", endpoints.access_token, methods=["POST"]),
+        Route("/revoke", endpoints.revoke, methods=["POST"]),
+    ]
+    return _app(routes, render_oauth_error, backend)
 
 
 def well_known_app(backend: Backend) -> Starlette:
-    return _state(
-        Starlette(
-            routes=[Route("/oauth-authorization-server", endpoints.server_metadata)],
-            exception_handlers={404: _oauth_404, 405: _oauth_405, 500: _oauth_500},
-        ),
-        backend,
-    )
+    routes = [Route("/oauth-authorization-server", endpoints.server_metadata)]
+    return _app(routes, render_oauth_error, backend)
 
 
 def todoist_tokens_app(backend: Backend) -> Starlette:
-    return _state(
-        Starlette(
-            routes=[Route("/revoke", endpoints.todoist_revoke, methods=["POST"])],
-            exception_handlers={404: _oauth_404, 405: _oauth_405, 500: _oauth_500},
-        ),
-        backend,
-    )
+    routes = [Route("/revoke", endpoints.todoist_revoke, methods=["POST"])]
+    return _app(routes, render_oauth_error, backend)
 
 
 def pages_app(backend: Backend) -> Starlette:
-    return _state(
-        Starlette(
-            routes=[
-                Route("/apps", apps_page.apps, methods=["GET", "POST"]),
-                Mount("/static", StaticFiles(packages=[("taskhaven.web", "static")])),
-            ],
-            exception_handlers={404: _page_error, 405: _page_error, 500: _page_error},
-        ),
-        backend,
-    )
+    routes = [
+        Route("/apps", apps_page.apps, methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(packages=[("taskhaven.web", "static")])),
+    ]
+    return _app(routes, render_page_error, backend)
 
 
 def mounts(backend: Backend) -> list[Mount]:
