@@ -65,10 +65,6 @@ class Grant:
     def user_id(self) -> int:
         return int(self.user["id"])
 
-    @property
-    def family(self) -> str | None:
-        return scope_rules.family(self.scopes)
-
 
 @dataclass(frozen=True)
 class Token:
