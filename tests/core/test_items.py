@@ -16,6 +16,7 @@ from taskhaven.core import dates, items, projects, users
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import DomainError, InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.ids import new_oid
+from taskhaven.core.status import Status
 from tests.conftest import PASSWORD, new_email
 
 SETTINGS = settings(
@@ -68,7 +69,7 @@ def test_every_write_stamps_the_row(backend: Backend, user_id: int, write: Any) 
         lambda u: items.complete(u, item_id, force_history=False),
         lambda u: items.uncomplete(u, item_id),
         lambda u: items.move(u, item_id, other),
-        lambda u: items.set_status(u, item_id, items.WONT_DO),
+        lambda u: items.set_status(u, item_id, Status.WONT_DO),
         lambda u: items.set_status(u, item_id, 0),
         lambda u: items.close(u, item_id),
         lambda u: items.delete(u, item_id),
@@ -208,7 +209,7 @@ def test_close_with_only_a_repeat_flag_catches_up_to_now(
     row = fetch(backend, user_id, row["id"])
     due = utc(row["due_at"])
     assert due is not None and datetime.now(UTC) < due <= datetime.now(UTC) + timedelta(days=1)
-    assert row["status"] == items.OPEN and row["completed_at"] is not None
+    assert row["status"] == Status.OPEN and row["completed_at"] is not None
 
 
 def test_closing_a_non_recurring_item_through_update_date_complete_is_refused(
@@ -243,7 +244,7 @@ def test_set_status_paths_and_counters(backend: Backend, user_id: int, write: An
     assert (row["status"], row["in_history"], row["completed_at"]) == (0, False, None)
 
     with write() as unit:
-        items.set_status(unit, item_id, items.WONT_DO)
+        items.set_status(unit, item_id, Status.WONT_DO)
         user = users.get(unit.conn, user_id)
     row = fetch(backend, user_id, item_id)
     assert row["status"] == -1 and row["in_history"] and row["completed_at"] is not None
@@ -449,7 +450,7 @@ def test_completed_today_counts_the_users_local_day(
     with write() as unit:
         for name, moment in moments.items():
             item_id = items.add(unit, content=name)["id"]
-            status = items.WONT_DO if "won't" in name else items.COMPLETED
+            status = Status.WONT_DO if "won't" in name else Status.DONE
             items.set_status(unit, item_id, status, completed_at=moment)
     with backend.read() as conn:
         assert users.completed_today(conn, users.get(conn, user_id), now) == 1

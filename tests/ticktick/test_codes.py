@@ -23,6 +23,7 @@ from pyticktick.models.v2.types import (
 from taskhaven.api.ticktick import codes as mapping
 from taskhaven.core import reminders
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.status import Status
 
 TAG_NAME = TypeAdapter(TagName)
 TAG_LABEL = TypeAdapter(TagLabel)
@@ -60,6 +61,22 @@ def test_v1_sees_every_closed_state_as_2(status: int, v1: int) -> None:
 def test_unknown_status_is_refused(bad: object) -> None:
     with pytest.raises(InvalidArgument):
         mapping.check_status(bad)
+    with pytest.raises(InvalidArgument):
+        mapping.status_from_ticktick(bad)
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [(-1, Status.WONT_DO), (0, Status.OPEN), (1, Status.DONE_ALT), (2, Status.DONE)],
+)
+def test_each_task_code_is_one_core_status_and_back(code: int, status: Status) -> None:
+    assert mapping.status_from_ticktick(code) is status
+    assert mapping.status_to_ticktick(status) == code
+    assert mapping.status_to_ticktick(int(status)) == code
+
+
+def test_a_stored_status_no_code_names_reads_as_completed() -> None:
+    assert mapping.status_to_ticktick(7) == mapping.COMPLETED
 
 
 @given(st.integers(-reminders.MAX_OFFSET, reminders.MAX_OFFSET))

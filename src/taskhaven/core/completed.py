@@ -1,9 +1,9 @@
 """The completion history: a user's checked items, newest completion first.
 
-An item counts as completed while it is closed as done (``status`` 1 or 2) with a completion
-time, the rule the completion counts of core/statistics.py use too; ``status`` 0 is open and
--1 ("won't do") is not a completion. Items that were checked but not moved to history count
-as well: completing without ``force_history`` is still completing.
+An item counts as completed while it ``is_completed`` (core/status.py: closed as done, with
+a completion time), the rule the completion counts of core/statistics.py use too. Items that
+were checked but not moved to history count as well: completing without ``force_history`` is
+still completing.
 """
 
 from __future__ import annotations
@@ -15,20 +15,18 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
 
 from taskhaven.core import projects
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.status import counts_as_completion, is_completed
 from taskhaven.store.schema import items, notes
 
 LIST_DEFAULT = 30
 LIST_MAX = 50
-
-DONE = (1, 2)
 
 
 def _completed(user_id: int) -> list[ColumnElement[bool]]:
     return [
         items.c.user_id == user_id,
         items.c.is_deleted.is_(False),
-        items.c.status.in_(DONE),
-        items.c.completed_at.is_not(None),
+        is_completed(items.c.status, items.c.completed_at),
     ]
 
 
@@ -82,14 +80,14 @@ def moments(conn: Connection, user_id: int) -> list[tuple[datetime, int]]:
     """(completion moment in UTC, project id) of every completion still on record.
 
     Wider than ``history``: a recurring item stays open after an occurrence is completed and
-    keeps that moment in ``completed_at``; the same rule counts ``completed_today`` (core/users).
+    keeps that moment in ``completed_at``: ``counts_as_completion``, the rule that counts
+    ``completed_today`` (core/users) too.
     """
     rows = conn.execute(
         select(items.c.completed_at, items.c.project_id).where(
             items.c.user_id == user_id,
             items.c.is_deleted.is_(False),
-            items.c.status != -1,
-            items.c.completed_at.is_not(None),
+            counts_as_completion(items.c.status, items.c.completed_at),
         )
     ).all()
     return [(moment, project_id) for moment, project_id in rows]

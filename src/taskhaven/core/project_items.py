@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping, select
 
 from taskhaven.core import projects
+from taskhaven.core.status import is_open
 from taskhaven.store.schema import items
 
 
@@ -18,7 +19,7 @@ def open_items(conn: Connection, user_id: int, project_id: int) -> list[RowMappi
             items.c.user_id == user_id,
             items.c.project_id == project_id,
             items.c.is_deleted.is_(False),
-            items.c.status == 0,
+            is_open(items.c.status),
         )
         .order_by(items.c.item_order, items.c.id)
     )

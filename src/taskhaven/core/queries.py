@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, select
 from taskhaven.core import labels, projects
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.status import is_open
 from taskhaven.store.schema import items
 from taskhaven.store.schema import projects as projects_table
 
@@ -97,7 +98,7 @@ def _open_items(conn: Connection, user_id: int, *where: ColumnElement[bool]) -> 
     query = select(items).where(
         items.c.user_id == user_id,
         items.c.is_deleted.is_(False),
-        items.c.status == 0,
+        is_open(items.c.status),
         items.c.in_history.is_(False),
         items.c.project_id.in_(live_projects),
         *where,

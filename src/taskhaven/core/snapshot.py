@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import Connection, RowMapping, Table, select
 
 from taskhaven.core.limits import IN_CHUNK
+from taskhaven.core.status import Status, is_open
 from taskhaven.store.schema import items, labels, project_groups, projects, reminders
 
 # The collections a snapshot reader receives whole whenever any member changed.
@@ -44,7 +45,7 @@ def active_tasks(conn: Connection, user_id: int) -> list[RowMapping]:
         .where(
             items.c.user_id == user_id,
             items.c.is_deleted.is_(False),
-            items.c.status == 0,
+            is_open(items.c.status),
             projects.c.is_deleted.is_(False),
         )
         .order_by(items.c.project_id, items.c.item_order, items.c.id)
@@ -75,7 +76,7 @@ def closed_tasks(
     conn: Connection,
     user_id: int,
     *,
-    statuses: Sequence[int],
+    statuses: Sequence[Status],
     since: datetime | None = None,
     until: datetime | None = None,
     project_id: int | None = None,
@@ -85,7 +86,7 @@ def closed_tasks(
     query = select(items).where(
         items.c.user_id == user_id,
         items.c.is_deleted.is_(False),
-        items.c.status.in_(list(statuses)),
+        items.c.status.in_([status.value for status in statuses]),
     )
     if since is not None:
         query = query.where(items.c.completed_at >= since)

@@ -9,10 +9,9 @@ Days are the user's local calendar days; weeks start on the user's ``start_day``
   day (week) still in progress never breaks a streak, and an ignored weekday breaks none
   either (completions on it still count). A goal of 0 turns its streaks off.
 - ``counts``: completed and still-open tasks per recent day, week and month, the total, and
-  the running total at the end of each recent day. A task counts as completed when it is
-  closed as done (``status`` 1 or 2) with a completion time and is not deleted; "won't do"
-  (``status`` -1) is not a completion. Open tasks (``status`` 0) count as not completed on
-  the local day (week, month) they are due.
+  the running total at the end of each recent day. A task counts as completed when it
+  ``is_completed`` (core/status.py) and is not deleted; "won't do" is not a completion.
+  Open tasks count as not completed on the local day (week, month) they are due.
 """
 
 from __future__ import annotations
@@ -27,12 +26,12 @@ from sqlalchemy import Connection, RowMapping, and_, func, select
 
 from taskhaven.core import completed
 from taskhaven.core.backend import Backend, utcnow
+from taskhaven.core.status import is_completed, is_open
 from taskhaven.store.schema import items
 
 DAYS = 7  # today and the six days before
 WEEKS = 4  # this week and the three before
 MONTHS = 3  # this month and the two before
-DONE = (1, 2)
 
 
 def week_start(day: date, start_day: int = 1) -> date:
@@ -216,7 +215,7 @@ def counts(backend: Backend, user: RowMapping, *, now: datetime | None = None) -
     since = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
 
     mine = and_(items.c.user_id == user["id"], items.c.is_deleted.is_(False))
-    done = and_(mine, items.c.status.in_(DONE), items.c.completed_at.is_not(None))
+    done = and_(mine, is_completed(items.c.status, items.c.completed_at))
     with backend.read() as conn:
         total = int(conn.execute(select(func.count()).select_from(items).where(done)).scalar_one())
         completed_at = conn.execute(
@@ -226,7 +225,7 @@ def counts(backend: Backend, user: RowMapping, *, now: datetime | None = None) -
         due = conn.execute(
             select(items.c.due_at).where(
                 mine,
-                items.c.status == 0,
+                is_open(items.c.status),
                 items.c.is_archived.is_(False),
                 items.c.due_at.is_not(None),
                 items.c.due_at >= since,

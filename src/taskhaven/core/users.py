@@ -23,6 +23,7 @@ from taskhaven.core.errors import (
 from taskhaven.core.ids import inbox_oid
 from taskhaven.core.limits import MAX_BIGINT
 from taskhaven.core.rows import Row
+from taskhaven.core.status import counts_as_completion
 from taskhaven.store.schema import items, oauth_tokens, projects, sessions, users
 
 # Preferences every user has; ``prefs`` stores only what differs from these.
@@ -444,7 +445,7 @@ def completed_today(conn: Connection, user: Row, now: datetime) -> int:
             items.c.user_id == user["id"],
             items.c.completed_at >= start,
             items.c.completed_at < end,
-            items.c.status != -1,
+            counts_as_completion(items.c.status, items.c.completed_at),
             items.c.is_deleted.is_(False),
         )
     )

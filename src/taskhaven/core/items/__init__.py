@@ -3,7 +3,8 @@
 Invariants:
 
 * Every changed row gets ``seq = unit.stamp()`` and ``modified_at = unit.now``.
-* ``status`` is the one truth about completion: 0 open, 1 or 2 completed, -1 won't do.
+* ``status`` is the one truth about completion (core/status.py ``Status``: open, done,
+  won't do).
   ``in_history`` says whether a closed item has left the active list (the Sync API leaves
   such items out of a full sync); an open item is never in history.
 * The due date is ``due_at``/``all_day`` (a whole-day date is 23:59:59 local time, as in
@@ -32,17 +33,12 @@ from taskhaven.core.items.completion import (
 )
 from taskhaven.core.items.due import parse_date_string
 from taskhaven.core.items.fields import (
-    COMPLETED,
     FIELDS,
     KINDS,
     MAX_CONTENT,
     MAX_DATE_STRING,
     MAX_RULE,
-    OPEN,
-    STATUSES,
-    WONT_DO,
     check_priority,
-    check_status,
 )
 from taskhaven.core.items.lookups import by_oid, get, is_recurring
 from taskhaven.core.items.moves import delete, move, set_day_order, set_order_indent
@@ -52,22 +48,17 @@ from taskhaven.core.items.writing import parents_from_indents, stamp, touch_day_
 from taskhaven.core.rows import Row
 
 __all__ = [
-    "COMPLETED",
     "FIELDS",
     "KINDS",
     "MAX_CONTENT",
     "MAX_DATE_STRING",
     "MAX_RULE",
-    "OPEN",
-    "STATUSES",
-    "WONT_DO",
     "EntryBuilder",
     "Row",
     "add",
     "add_note",
     "by_oid",
     "check_priority",
-    "check_status",
     "close",
     "complete",
     "create",

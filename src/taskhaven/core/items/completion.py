@@ -11,27 +11,20 @@ from taskhaven.core import dates, hierarchy, projects, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.items.due import end_of_day, item_zone, next_due, parse_date_string
-from taskhaven.core.items.fields import (
-    COMPLETED,
-    MAX_DATE_STRING,
-    OPEN,
-    WONT_DO,
-    check_bool,
-    check_moment,
-    check_text,
-)
+from taskhaven.core.items.fields import MAX_DATE_STRING, check_bool, check_moment, check_text
 from taskhaven.core.items.lookups import get, is_recurring
 from taskhaven.core.items.writing import completion_values, next_order, parents_from_indents, touch
 from taskhaven.core.rows import Row
+from taskhaven.core.status import Status
 from taskhaven.store.schema import items
 
 
 def complete(unit: Unit, item_id: int, *, force_history: bool) -> None:
     """Check the item (recurring or not); ``force_history`` also moves it to history."""
     row = get(unit.conn, unit.user_id, item_id)
-    status = row["status"] if row["status"] not in (OPEN, WONT_DO) else COMPLETED
-    values = completion_values(unit, row, status)
-    values["in_history"] = bool(force_history) or (row["status"] != OPEN and row["in_history"])
+    status = Status(row["status"])
+    values = completion_values(unit, row, status if status.is_done else Status.DONE)
+    values["in_history"] = bool(force_history) or (status.is_closed and row["in_history"])
     touch(unit, item_id, values)
 
 
@@ -46,14 +39,14 @@ def uncomplete(
     given; otherwise ``to_end`` gives an item coming back from history a fresh place (a
     checked sub-item that never left the list keeps its place)."""
     row = get(unit.conn, unit.user_id, item_id)
-    values = completion_values(unit, row, OPEN)
+    values = completion_values(unit, row, Status.OPEN)
     if restore is not None:
         in_history, checked, item_order, indent = restore
         checked = check_bool(checked, "checked")
         values["item_order"] = projects.check_order(item_order)
         values["indent"] = projects.check_indent(indent)
         if checked:
-            values.update(completion_values(unit, row, row["status"] or COMPLETED))
+            values.update(completion_values(unit, row, row["status"] or Status.DONE))
         # An open item is never in history (a full sync would hide it).
         values["in_history"] = check_bool(in_history, "in_history") and checked
     elif to_end and row["in_history"]:
@@ -132,7 +125,7 @@ def _reschedule(
     date_string: str | None,
     forward: bool,
 ) -> None:
-    values: dict[str, Any] = {"status": OPEN, "in_history": False}
+    values: dict[str, Any] = {"status": Status.OPEN.value, "in_history": False}
     text = row["date_string"]
     if date_string:
         check_text(date_string, "date_string", MAX_DATE_STRING)

@@ -18,18 +18,6 @@ from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, labels
 from taskhaven.store.schema import users as users_table
 
-OPEN = 0
-
-
-COMPLETED = 2  # what completing through the Sync API stores (TickTick's web app sets 2 too)
-
-
-WONT_DO = -1
-
-
-STATUSES = (WONT_DO, OPEN, 1, COMPLETED)
-
-
 KINDS = ("TEXT", "NOTE", "CHECKLIST")
 
 
@@ -123,12 +111,6 @@ def _zone_name(value: Any, argument: str = "time_zone") -> str | None:
 def check_priority(value: Any) -> int:
     """1..4, 4 the most urgent (the Sync API's scale; TickTick's 0/1/3/5 maps onto it)."""
     return check_int(value, "priority", 1, 4)
-
-
-def check_status(value: Any) -> int:
-    if isinstance(value, bool) or value not in STATUSES:
-        raise InvalidArgument("status", "Invalid argument value: status (-1, 0, 1 or 2)")
-    return int(value)
 
 
 def check_content(value: Any) -> str:

@@ -11,7 +11,6 @@ from taskhaven.core import hierarchy, notes, projects, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.due import date_fields, user_key
 from taskhaven.core.items.fields import (
-    OPEN,
     check_content,
     check_moment,
     check_names,
@@ -28,6 +27,7 @@ from taskhaven.core.items.writing import (
     touch,
     touch_day_orders,
 )
+from taskhaven.core.status import Status
 from taskhaven.store.schema import items
 
 
@@ -82,7 +82,7 @@ def _add(
         values.update(
             completion_values(
                 unit,
-                {"status": OPEN, "completed_at": None, "completed_by": None},
+                {"status": Status.OPEN, "completed_at": None, "completed_by": None},
                 fields["status"],
                 fields.get("completed_at"),
             )
@@ -154,7 +154,7 @@ def update_item(unit: Unit, item_id: int, changes: Mapping[str, Any]) -> RowMapp
     values.update(date_fields(unit, row, changes))
     if changes.get("status") is not None:
         values.update(completion_values(unit, row, changes["status"], changes.get("completed_at")))
-    elif changes.get("completed_at") is not None and row["status"] != OPEN:
+    elif changes.get("completed_at") is not None and row["status"] != Status.OPEN:
         values["completed_at"] = check_moment(changes["completed_at"], "completed_at")
     reparent = "parent_id" in values and values["parent_id"] != row["parent_id"]
     parent_id = values.pop("parent_id", None)

@@ -10,14 +10,10 @@ from sqlalchemy import Connection, func, select, update
 
 from taskhaven.core import tree, users
 from taskhaven.core.backend import Unit
-from taskhaven.core.items.fields import (
-    OPEN,
-    WONT_DO,
-    check_moment,
-    check_status,
-)
+from taskhaven.core.items.fields import check_moment
 from taskhaven.core.limits import MAX_BIGINT
 from taskhaven.core.rows import Row
+from taskhaven.core.status import Status, check_status
 from taskhaven.store.schema import items
 from taskhaven.store.schema import users as users_table
 
@@ -110,20 +106,26 @@ def touch_day_orders(unit: Unit) -> None:
 
 def completion_values(unit: Unit, row: Row, status: int, at: Any = None) -> dict[str, Any]:
     """Column values for a status change; counts a completion when an item becomes done."""
-    status = check_status(status)
-    if status == OPEN:
-        return {"status": OPEN, "in_history": False, "completed_at": None, "completed_by": None}
+    new = check_status(status)
+    old = Status(row["status"])
+    if new is Status.OPEN:
+        return {
+            "status": new.value,
+            "in_history": False,
+            "completed_at": None,
+            "completed_by": None,
+        }
     moment = check_moment(at, "completed_at")
     if moment is None:
         # Closing an already closed item keeps its first completion time.
-        moment = row["completed_at"] if row["status"] != OPEN else None
-    if status != WONT_DO and row["status"] in (OPEN, WONT_DO):
+        moment = row["completed_at"] if old.is_closed else None
+    if new.is_done and not old.is_done:
         users.add_completed(unit, 1)
     return {
-        "status": status,
+        "status": new.value,
         "in_history": True,
         "completed_at": moment or unit.now,
-        "completed_by": row["completed_by"] if row["status"] == status else unit.user_id,
+        "completed_by": row["completed_by"] if old is new else unit.user_id,
     }
 
 

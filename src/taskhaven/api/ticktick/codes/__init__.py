@@ -31,6 +31,8 @@ from taskhaven.api.ticktick.codes.statuses import (
     check_status,
     checklist_status_to_v1,
     is_closed,
+    status_from_ticktick,
+    status_to_ticktick,
     status_to_v1,
 )
 from taskhaven.api.ticktick.codes.tags import (
@@ -82,6 +84,8 @@ __all__ = [
     "priority_from_ticktick",
     "priority_to_ticktick",
     "since_check_point",
+    "status_from_ticktick",
+    "status_to_ticktick",
     "status_to_v1",
     "tag_label_from_label_name",
     "tag_name",

@@ -276,7 +276,7 @@ class TaskWriter:
         if spec.sort_order is not None:
             out["item_order"] = spec.sort_order
         if spec.status is not None:
-            out["status"] = spec.status
+            out["status"] = mapping.status_from_ticktick(spec.status)
         if spec.completed_time is not None:
             # Used when closing, or to correct a closed task's time; reopening clears it.
             out["completed_at"] = self._utc(spec.completed_time, zone, "completedTime")

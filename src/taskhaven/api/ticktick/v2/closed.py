@@ -22,8 +22,9 @@ from taskhaven.core import projects, snapshot
 from taskhaven.core.backend import Backend
 from taskhaven.core.dates import InvalidDate, parse_iso
 from taskhaven.core.ids import inbox_oid, is_oid
+from taskhaven.core.status import DONE, Status
 
-STATUSES = {"Completed": (1, 2), "Abandoned": (-1,)}
+STATUSES = {"Completed": DONE, "Abandoned": (Status.WONT_DO,)}
 MAX_LIMIT = 10_000
 
 

@@ -151,10 +151,6 @@ def related(conn: Connection, user: Row, rows: Sequence[Row]) -> Related:
     )
 
 
-def _status(value: Any) -> int:
-    return value if value in mapping.STATUSES else mapping.COMPLETED
-
-
 def reminder_list(row: Row, found: Iterable[Row]) -> list[dict[str, Any]]:
     """ReminderV2 objects: the reminders a trigger-only client sees (core reminders.triggers)."""
     return [
@@ -204,7 +200,7 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
     """TaskV2 of a stored item."""
     zone_name = row["time_zone"] or rel.user_zone
     start, due = _dates(row, _zone(zone_name))
-    status = _status(row["status"])
+    status = mapping.status_to_ticktick(row["status"])
     checklist = row["kind"] == "CHECKLIST"
     tags: list[str] = []
     for label_id in row["labels"] or []:
@@ -213,7 +209,7 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
             tags.append(name)
     entries = [checklist_item(e) for e in row["checklist"] or [] if isinstance(e, Mapping)]
     rule = row["repeat_flag"]
-    closed = status != mapping.OPEN
+    closed = mapping.is_closed(status)
     parent = row["parent_id"]
     return {
         "id": row["oid"],

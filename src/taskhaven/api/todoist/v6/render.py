@@ -16,6 +16,7 @@ from taskhaven.api.todoist.v6.colors import (
 from taskhaven.api.todoist.v6.timestamps import format_v6
 from taskhaven.core import users
 from taskhaven.core.rows import Row
+from taskhaven.core.status import Status
 
 
 def _flag(value: Any) -> int:
@@ -67,7 +68,7 @@ def item(row: Row) -> dict[str, Any]:
         "labels": list(row["labels"] or []),
         "assigned_by_uid": row["assigned_by_uid"] or row["user_id"],
         "responsible_uid": row["responsible_uid"],
-        "checked": _flag(row["status"] != 0),
+        "checked": _flag(row["status"] != Status.OPEN),
         "in_history": _flag(row["in_history"]),
         "is_deleted": _flag(row["is_deleted"]),
         "is_archived": _flag(row["is_archived"]),
