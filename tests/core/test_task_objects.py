@@ -1,5 +1,5 @@
 """Core operations for clients that send whole task objects (TickTick V1 and V2): upserts by
-string id, tags created on first use, checklists and reminder triggers sent whole, whole-day
+string id, tags created on first use, checklists and reminder offsets sent whole, whole-day
 switching, and the stamps that make a task's etag its ``seq``."""
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from taskhaven.core import changes, groups, items, labels, projects, reminders, snapshot
 from taskhaven.core.backend import Backend
-from taskhaven.core.errors import InvalidArgument, NotFound
+from taskhaven.core.errors import InvalidArgument, MissingArgument, NotFound
 from taskhaven.core.ids import inbox_oid, new_oid
+from taskhaven.core.reminders import Offset
 from tests.core.test_items import SETTINGS, ZONES, fetch, utc
 
 # --------------------------------------------------------------------------------------------
@@ -161,37 +162,41 @@ def test_merge_checklist(stored: list[str], sent: list[dict[str, Any]]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Reminder triggers sent whole
+# Reminder offsets sent whole
 # --------------------------------------------------------------------------------------------
 
-TRIGGERS = st.dictionaries(
+OFFSETS = st.dictionaries(
     st.sampled_from(["1" * 24, "2" * 24, "3" * 24]),
-    st.sampled_from(["TRIGGER:PT0S", "TRIGGER:-PT30M", "TRIGGER:-P1D", " TRIGGER:PT15M "]),
+    st.builds(
+        Offset,
+        st.sampled_from([0, 30, 1440, -540]),
+        st.none() | st.sampled_from(["a spelling", "another spelling"]),
+    ),
     max_size=3,
 )
 
 
 @SETTINGS
-@given(rounds=st.lists(TRIGGERS, min_size=1, max_size=4))
-def test_replace_triggers_leaves_exactly_what_was_sent(
-    backend: Backend, user_id: int, rounds: list[dict[str, str]]
+@given(rounds=st.lists(OFFSETS, min_size=1, max_size=4))
+def test_replace_offsets_leaves_exactly_what_was_sent(
+    backend: Backend, user_id: int, rounds: list[dict[str, Offset]]
 ) -> None:
     with backend.write(user_id) as unit:
         item = items.add(unit, content="r", due_at=datetime(2030, 1, 1, 9, tzinfo=UTC))
         place = reminders.add(unit, item_id=item["id"], loc_lat="1.5", loc_long="2.5")
     used: set[str] = set()
-    current: dict[str, str] = {}
+    current: dict[str, Offset] = {}
     for sent in rounds:
         # The id of a deleted reminder stays taken on its task: a removed id comes back new.
         wanted = {k if k in current or k not in used else new_oid(): v for k, v in sent.items()}
         used.update(wanted)
         current = wanted
         with backend.write(user_id) as unit:
-            reminders.replace_triggers(unit, item["id"], wanted)
+            reminders.replace_offsets(unit, item["id"], wanted)
             found = reminders.for_item(unit.conn, user_id, item["id"])
             row = items.get(unit.conn, user_id, item["id"])
-        assert reminders.triggers(row, found) == {k: v.strip() for k, v in wanted.items()}
-        # A location reminder has no trigger: the client cannot see it, so it stays.
+        assert reminders.offsets(row, found) == wanted
+        # A location reminder has no offset: the client cannot see it, so it stays.
         assert place["id"] in {r["id"] for r in found}
 
 
@@ -200,11 +205,40 @@ def test_absolute_reminders_show_as_offsets_from_the_due_moment() -> None:
     item = {"due_at": due}
     found = [
         {"oid": "a", "type": "absolute", "due_at": due - timedelta(hours=1), "trigger": None},
-        {"oid": "b", "type": "relative", "due_at": None, "trigger": "TRIGGER:PT0S"},
+        {"oid": "b", "type": "relative", "due_at": None, "minute_offset": 0, "trigger": None},
         {"oid": "c", "type": "location", "due_at": None, "trigger": None},
     ]
-    assert reminders.triggers(item, found) == {"a": "TRIGGER:-PT60M", "b": "TRIGGER:PT0S"}
-    assert reminders.triggers({"due_at": None}, found) == {"b": "TRIGGER:PT0S"}
+    assert reminders.offsets(item, found) == {"a": Offset(60), "b": Offset(0)}
+    assert reminders.offsets({"due_at": None}, found) == {"b": Offset(0)}
+
+
+def test_an_unchanged_offset_leaves_an_absolute_reminder_alone(
+    backend: Backend, user_id: int
+) -> None:
+    """A client that sends back the offset it was shown changes nothing."""
+    due = datetime(2030, 1, 1, 9, tzinfo=UTC)
+    with backend.write(user_id) as unit:
+        item = items.add(unit, content="a", due_at=due)
+        fixed = reminders.add(unit, item_id=item["id"], due_at=due - timedelta(hours=1))
+    with backend.write(user_id) as unit:
+        reminders.replace_offsets(unit, item["id"], {fixed["oid"]: Offset(60)})
+        after = reminders.get(unit.conn, user_id, fixed["id"])
+    assert (after["type"], after["seq"]) == ("absolute", fixed["seq"])
+
+
+def test_a_spelling_goes_with_its_offset(backend: Backend, user_id: int) -> None:
+    """The stored ``trigger`` is a client's spelling of ``minute_offset``: it needs the
+    offset, and a new offset without a spelling drops the old one."""
+    with backend.write(user_id) as unit:
+        item = items.add(unit, content="s", due_at=datetime(2030, 1, 1, 9, tzinfo=UTC))
+        row = reminders.add(unit, item_id=item["id"], minute_offset=-540, trigger="P0DT9H")
+        assert (row["minute_offset"], row["trigger"]) == (-540, "P0DT9H")
+        row = reminders.update_reminder(unit, row["id"], {"minute_offset": 15})
+        assert (row["minute_offset"], row["trigger"]) == (15, None)
+    with pytest.raises(MissingArgument), backend.write(user_id) as unit:
+        reminders.add(unit, item_id=item["id"], trigger="TRIGGER:-PT5M")
+    with pytest.raises(InvalidArgument), backend.write(user_id) as unit:
+        reminders.add(unit, item_id=item["id"], minute_offset=5, trigger="x" * 65)
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,7 +298,7 @@ def test_reminder_and_label_changes_stamp_the_task(backend: Backend, user_id: in
         (lambda u: made.append(reminders.add(u, item_id=item["id"], minute_offset=5)["id"]), False),
         (lambda u: reminders.update_reminder(u, made[0], {"minute_offset": 10}), False),
         (lambda u: reminders.delete(u, made[0]), False),
-        (lambda u: reminders.replace_triggers(u, item["id"], {new_oid(): "TRIGGER:PT0S"}), False),
+        (lambda u: reminders.replace_offsets(u, item["id"], {new_oid(): Offset(0)}), False),
         (lambda u: labels.rename(u, label, "new"), False),
         (lambda u: labels.update_label(u, label, {"name": "newer"}), False),
         (lambda u: labels.delete(u, label), True),

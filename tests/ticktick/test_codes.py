@@ -82,8 +82,8 @@ def test_a_stored_status_no_code_names_reads_as_completed() -> None:
 @given(st.integers(-reminders.MAX_OFFSET, reminders.MAX_OFFSET))
 def test_minute_offsets_round_trip_through_triggers_the_client_parses(minutes: int) -> None:
     """V2 renders the core's reminder triggers as they are: strict clients must parse them."""
-    trigger = reminders.offset_to_trigger(minutes)
-    assert reminders.trigger_to_offset(trigger) == minutes
+    trigger = mapping.offset_to_trigger(minutes)
+    assert mapping.trigger_to_offset(trigger) == minutes
     assert TRIGGER.validate_python(trigger) == trigger
     assert convert_ical_trigger(trigger) == timedelta(minutes=-minutes)
 
@@ -102,7 +102,7 @@ def test_minute_offsets_round_trip_through_triggers_the_client_parses(minutes: i
     ],
 )
 def test_the_triggers_ticktick_clients_send(trigger: str, minutes: int) -> None:
-    assert reminders.trigger_to_offset(trigger) == minutes
+    assert mapping.trigger_to_offset(trigger) == minutes
     assert convert_ical_trigger(trigger) == timedelta(minutes=-minutes)
 
 
@@ -130,7 +130,7 @@ def test_every_trigger_the_core_accepts_the_client_reads_the_same(
     if clock:
         text += "T" + clock
     try:
-        offset = reminders.trigger_to_offset(text)
+        offset = mapping.trigger_to_offset(text)
     except InvalidArgument:
         return
     assert convert_ical_trigger(text) == timedelta(minutes=-offset)

@@ -13,7 +13,6 @@ import todoist
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taskhaven.core import reminders as core_reminders
 from taskhaven.core import users as core_users
 from tests.servers import RunningServer
 from tests.v6.test_labels_notes import (
@@ -280,37 +279,6 @@ def test_deleting_the_item_deletes_its_reminders(
     (gone,) = other.sync(resource_types=["reminders"])["Reminders"]
     assert gone["is_deleted"] == 1
     assert other.state["Reminders"] == []
-
-
-@given(
-    offset=st.integers(min_value=-core_reminders.MAX_OFFSET, max_value=core_reminders.MAX_OFFSET)
-)
-def test_trigger_and_offset_round_trip(offset: int) -> None:
-    trigger = core_reminders.offset_to_trigger(offset)
-    assert core_reminders.trigger_to_offset(trigger) == offset
-
-
-@pytest.mark.parametrize(
-    ("trigger", "offset"),
-    [
-        ("TRIGGER:-PT30M", 30),
-        ("TRIGGER:PT0S", 0),
-        ("TRIGGER:P0DT9H0M0S", -540),
-        ("TRIGGER:-P1D", 1440),
-        ("TRIGGER:-P1W", 10080),
-        ("TRIGGER:+PT5M", -5),
-    ],
-)
-def test_trigger_examples(trigger: str, offset: int) -> None:
-    assert core_reminders.trigger_to_offset(trigger) == offset
-
-
-@pytest.mark.parametrize(
-    "trigger", ["", "TRIGGER:", "TRIGGER:P", "TRIGGER:PT", "TRIGGER:-PT30S", "-PT30M", 30, None]
-)
-def test_bad_triggers(trigger: Any) -> None:
-    with pytest.raises(core_reminders.InvalidArgument):
-        core_reminders.trigger_to_offset(trigger)
 
 
 # -------------------------------------------------------------------------------------- user

@@ -1,9 +1,16 @@
 """Reminders on items: relative (minutes before the due time), absolute, or location.
 
-A relative reminder carries its offset twice, kept consistent here: ``minute_offset``
-(minutes *before* the item's due moment; negative = after, as TickTick's all-day triggers
-need) and ``trigger``, the iCalendar form TickTick uses (``TRIGGER:-PT30M`` = 30 before).
-Only the fields of a reminder's type are stored; the others are cleared.
+A relative reminder's meaning is ``minute_offset``: minutes *before* the item's due moment
+(negative = after, as TickTick's all-day triggers need). Only the fields of a reminder's
+type are stored; the others are cleared.
+
+``trigger`` is stored text the core never reads: a client's own spelling of the offset
+(TickTick's iCalendar ``TRIGGER:-PT0DT0H30M``), written by the adapter that parsed it into
+``minute_offset`` in the same call, and kept so that client reads back what it sent. It is
+None when the adapter's usual spelling says the offset (the adapter renders it from
+``minute_offset``), and any write that changes the offset without a new spelling drops it.
+Rows written before the codec moved to the adapters hold that usual spelling; they read the
+same.
 
 Invariant: a reminder is part of its task as TickTick shows it, so every reminder write
 also gives its item (both items, when a reminder moves) a fresh ``seq`` in the same unit;
@@ -12,10 +19,9 @@ also gives its item (both items, when a reminder moves) a fresh ``seq`` in the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, RowMapping, select
@@ -46,11 +52,14 @@ DEFAULT_RADIUS = 100
 MAX_RADIUS = 1_000_000
 MAX_OFFSET = 10 * 366 * 24 * 60  # ten years, in minutes
 MAX_NAME = 255
+MAX_TRIGGER = 64  # the ``trigger`` column's width
 
-_TRIGGER = re.compile(
-    r"TRIGGER:(?P<sign>[+-])?P(?:(?P<w>\d{1,6})W)?(?:(?P<d>\d{1,6})D)?"
-    r"(?:T(?:(?P<h>\d{1,7})H)?(?:(?P<m>\d{1,9})M)?(?:(?P<s>\d{1,9})S)?)?"
-)
+
+class Offset(NamedTuple):
+    """What a client that knows reminders only as offsets from the due time sees of one."""
+
+    minute_offset: int  # minutes before the due moment
+    trigger: str | None = None  # the client's own spelling of it, when kept
 
 
 def get(conn: Connection, user_id: int, reminder_id: int, *, live: bool = True) -> RowMapping:
@@ -76,43 +85,9 @@ def for_item(conn: Connection, user_id: int, item_id: int) -> list[RowMapping]:
     )
 
 
-def trigger_to_offset(trigger: Any) -> int:
-    """Minutes before the due moment that an iCalendar ``TRIGGER:`` duration names."""
-    if not isinstance(trigger, str) or len(trigger) > 64:
-        raise InvalidArgument("trigger")
-    match = _TRIGGER.fullmatch(trigger.strip())
-    parts = ("w", "d", "h", "m", "s")
-    if match is None or all(match[p] is None for p in parts):
-        raise InvalidArgument("trigger")
-    if "T" in trigger.split("P", 1)[1] and all(match[p] is None for p in ("h", "m", "s")):
-        raise InvalidArgument("trigger")  # "PT" with no time part
-    seconds = int(
-        timedelta(
-            weeks=int(match["w"] or 0),
-            days=int(match["d"] or 0),
-            hours=int(match["h"] or 0),
-            minutes=int(match["m"] or 0),
-            seconds=int(match["s"] or 0),
-        ).total_seconds()
-    )
-    if seconds % 60:
-        raise InvalidArgument("trigger", "Invalid argument value: trigger (whole minutes only)")
-    minutes = seconds // 60
-    offset = minutes if match["sign"] == "-" else -minutes
-    return _check_offset(offset, "trigger")
-
-
-def offset_to_trigger(minute_offset: int) -> str:
-    """The iCalendar trigger for an offset: 30 -> ``TRIGGER:-PT30M``, 0 -> ``TRIGGER:PT0S``."""
-    if minute_offset == 0:
-        return "TRIGGER:PT0S"
-    sign = "-" if minute_offset > 0 else ""
-    return f"TRIGGER:{sign}PT{abs(minute_offset)}M"
-
-
-def _check_offset(value: Any, argument: str = "minute_offset") -> int:
+def _check_offset(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_OFFSET:
-        raise InvalidArgument(argument)
+        raise InvalidArgument("minute_offset")
     return value
 
 
@@ -164,20 +139,13 @@ def _relative(
         )
     offset = fields.get("minute_offset")
     trigger = fields.get("trigger")
-    if offset is None and trigger is None:
+    if offset is None:
+        if trigger is not None:
+            raise MissingArgument("minute_offset")  # a spelling of no offset
         offset = auto_reminder
-    if offset is not None:
-        offset = _check_offset(offset)
-        if trigger is not None and trigger_to_offset(trigger) != offset:
-            raise InvalidArgument(
-                "trigger", "Invalid argument value: trigger (does not match minute_offset)"
-            )
-    else:
-        offset = trigger_to_offset(trigger)
-    return {
-        "minute_offset": offset,
-        "trigger": trigger.strip() if isinstance(trigger, str) else offset_to_trigger(offset),
-    }
+    if trigger is not None:
+        trigger = rows.text(trigger, "trigger", max_length=MAX_TRIGGER)
+    return {"minute_offset": _check_offset(offset), "trigger": trigger}
 
 
 def _absolute(unit: Unit, fields: Mapping[str, Any], user: RowMapping) -> dict[str, Any]:
@@ -292,6 +260,7 @@ def add(
     ``auto_reminder`` offset (what the apps do for "add reminder"). ``require_due`` = False
     lets a relative reminder wait for its item's due date (TickTick tasks carry reminder
     triggers whether or not they have a date; the Sync API refuses such reminders).
+    ``trigger`` is a client's spelling of ``minute_offset``, stored as given (see above).
     """
     fields = {
         "notify_uid": notify_uid,
@@ -321,7 +290,8 @@ def update_reminder(
     """Apply ``changes`` (core names; ``item_id`` moves it) and re-check the whole reminder.
 
     Without ``type``, a change to another type's fields switches to that type (as on add);
-    otherwise the type stays. A changed ``minute_offset`` or ``trigger`` replaces both, and
+    otherwise the type stays. A changed ``minute_offset`` replaces the stored ``trigger`` too
+    (with the one given, or none), and
     a changed ``due_at`` without ``date_string`` drops the old text, which would be stale.
     """
     row = get(unit.conn, unit.user_id, reminder_id)
@@ -353,52 +323,49 @@ def delete(unit: Unit, reminder_id: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Triggers: the reminders a client that knows only offsets from the due time (TickTick V1,
+# Offsets: the reminders a client that knows only offsets from the due time (TickTick V1,
 # V2) sees and writes.
 # --------------------------------------------------------------------------------------------
 
 
-def triggers(item: Mapping[Any, Any], found: Iterable[Mapping[Any, Any]]) -> dict[str, str]:
-    """String id -> trigger of the reminders an offset-only client sees, in ``found``'s order.
+def offsets(item: Mapping[Any, Any], found: Iterable[Mapping[Any, Any]]) -> dict[str, Offset]:
+    """String id -> offset of the reminders an offset-only client sees, in ``found``'s order.
 
     Relative reminders as they are; absolute ones as an offset from the item's due moment
     (when it has one, and within ``MAX_OFFSET``); location reminders have no such form.
     """
-    out: dict[str, str] = {}
+    out: dict[str, Offset] = {}
     for reminder in found:
-        trigger = reminder["trigger"]
-        if reminder["type"] == "absolute" and reminder["due_at"] and item["due_at"]:
+        if reminder["type"] == "relative":
+            out[reminder["oid"]] = Offset(reminder["minute_offset"], reminder["trigger"])
+        elif reminder["type"] == "absolute" and reminder["due_at"] and item["due_at"]:
             seconds = (item["due_at"] - reminder["due_at"]).total_seconds()
             minutes = int(seconds // 60)
-            trigger = offset_to_trigger(minutes) if abs(minutes) <= MAX_OFFSET else None
-        elif reminder["type"] != "relative":
-            trigger = None
-        if trigger:
-            out[reminder["oid"]] = trigger
+            if abs(minutes) <= MAX_OFFSET:
+                out[reminder["oid"]] = Offset(minutes)
     return out
 
 
-def replace_triggers(unit: Unit, item_id: int, wanted: Mapping[str, str]) -> None:
-    """Make the item's trigger-visible reminders (``triggers``) exactly ``wanted``
-    (string id -> trigger): new ids are added as relative reminders, changed triggers
-    rewritten, missing ones deleted.
+def replace_offsets(unit: Unit, item_id: int, wanted: Mapping[str, Offset]) -> None:
+    """Make the item's offset-visible reminders (``offsets``) exactly ``wanted``: new ids are
+    added as relative reminders, changed offsets (or spellings) rewritten, missing ones
+    deleted.
 
-    Location reminders (and absolute ones no trigger can say) are invisible to such a
-    client, so it cannot mean to remove them: they are kept. A trigger may wait for the
-    item's due date (TickTick tasks carry triggers with or without one).
+    Location reminders (and absolute ones no offset can say) are invisible to such a
+    client, so it cannot mean to remove them: they are kept. An offset may wait for the
+    item's due date (TickTick tasks carry reminders with or without one).
     """
     item = items.get(unit.conn, unit.user_id, item_id)
     existing = for_item(unit.conn, unit.user_id, item_id)
     by_oid = {row["oid"]: row for row in existing}
-    seen = triggers(item, existing)
-    for oid, raw in wanted.items():
-        trigger = raw.strip()
+    seen = offsets(item, existing)
+    for oid, offset in wanted.items():
         row = by_oid.get(oid)
+        fields = {"type": "relative", **offset._asdict()}
         if row is None:
-            add(unit, item_id=item_id, type="relative", trigger=trigger, oid=oid, require_due=False)
-        elif seen.get(oid) != trigger:
-            changes = {"type": "relative", "trigger": trigger}
-            update_reminder(unit, row["id"], changes, require_due=False)
+            add(unit, item_id=item_id, oid=oid, require_due=False, **fields)
+        elif seen.get(oid) != offset:
+            update_reminder(unit, row["id"], fields, require_due=False)
     for row in existing:
         if row["oid"] in seen and row["oid"] not in wanted:
             delete(unit, row["id"])

@@ -46,6 +46,13 @@ from taskhaven.api.ticktick.codes.tags import (
     tag_name_from_label_name,
 )
 from taskhaven.api.ticktick.codes.timestamps import format_v2
+from taskhaven.api.ticktick.codes.triggers import (
+    offset_to_trigger,
+    offset_trigger,
+    task_triggers,
+    trigger_offset,
+    trigger_to_offset,
+)
 from taskhaven.api.ticktick.codes.versions import check_point, etag, since_check_point
 from taskhaven.api.ticktick.codes.whole_day import (
     CORE_ALL_DAY_CLOCK,
@@ -81,6 +88,8 @@ __all__ = [
     "is_tag_label",
     "is_tag_name",
     "normalise_color",
+    "offset_to_trigger",
+    "offset_trigger",
     "priority_from_ticktick",
     "priority_to_ticktick",
     "since_check_point",
@@ -90,6 +99,9 @@ __all__ = [
     "tag_label_from_label_name",
     "tag_name",
     "tag_name_from_label_name",
+    "task_triggers",
+    "trigger_offset",
+    "trigger_to_offset",
     "whole_day_to_core",
     "whole_day_to_ticktick",
 ]

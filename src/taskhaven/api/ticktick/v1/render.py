@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection
 
 from taskhaven.api.ticktick import codes
-from taskhaven.core import groups, reminders, snapshot
+from taskhaven.core import groups, snapshot
 from taskhaven.core.dates import as_utc
 from taskhaven.core.ids import is_oid
 
@@ -126,7 +126,7 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
             if start is not None and as_utc(start) <= as_utc(due)
             else data["dueDate"]
         )
-    triggers = list(reminders.triggers(row, rel.reminders.get(row["id"], [])).values())
+    triggers = list(codes.task_triggers(row, rel.reminders.get(row["id"], [])).values())
     if triggers:
         data["reminders"] = triggers
     if row["repeat_flag"]:

@@ -19,6 +19,7 @@ from taskhaven.core import dates, items, projects, reminders, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidDateArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
+from taskhaven.core.reminders import Offset
 
 
 def _task(
@@ -111,14 +112,14 @@ class Fields:
         a trigger the task already has keeps its reminder's id."""
         conn, user_id = self.unit.conn, self.unit.user_id
         item = items.get(conn, user_id, item_id)
-        shown = reminders.triggers(item, reminders.for_item(conn, user_id, item_id))
+        shown = codes.task_triggers(item, reminders.for_item(conn, user_id, item_id))
         by_trigger: dict[str, str] = {}
         for oid, trigger in shown.items():
             by_trigger.setdefault(trigger, oid)
-        keep: dict[str, str] = {}
+        keep: dict[str, Offset] = {}
         for trigger in dict.fromkeys(t.strip() for t in wanted):
-            keep[by_trigger.get(trigger) or new_oid()] = trigger
-        reminders.replace_triggers(self.unit, item_id, keep)
+            keep[by_trigger.get(trigger) or new_oid()] = codes.trigger_offset(trigger)
+        reminders.replace_offsets(self.unit, item_id, keep)
 
 
 def get_task(call: Call) -> Any:

@@ -317,8 +317,8 @@ class TaskWriter:
             changes["parent_id"] = items.by_oid(conn, user_id, parent)["id"]
         row = items.upsert_by_oid(self.unit, oid, changes)
         if spec.reminders is not None:
-            wanted = {r.id or new_oid(): r.trigger for r in spec.reminders}
-            reminders.replace_triggers(self.unit, row["id"], wanted)
+            wanted = {r.id or new_oid(): mapping.trigger_offset(r.trigger) for r in spec.reminders}
+            reminders.replace_offsets(self.unit, row["id"], wanted)
         return mapping.etag(items.get(conn, user_id, row["id"])["seq"])
 
     def add(self, spec: TaskAdd, oid: str) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from taskhaven.api.ticktick import codes as mapping
 from taskhaven.api.ticktick.codes import format_v2
-from taskhaven.core import hierarchy, labels, reminders, snapshot
+from taskhaven.core import hierarchy, labels, snapshot
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid
 from taskhaven.core.rows import Row
@@ -152,9 +152,10 @@ def related(conn: Connection, user: Row, rows: Sequence[Row]) -> Related:
 
 
 def reminder_list(row: Row, found: Iterable[Row]) -> list[dict[str, Any]]:
-    """ReminderV2 objects: the reminders a trigger-only client sees (core reminders.triggers)."""
+    """ReminderV2 objects: the reminders a trigger-only client sees (core reminders.offsets)."""
     return [
-        {"id": oid, "trigger": trigger} for oid, trigger in reminders.triggers(row, found).items()
+        {"id": oid, "trigger": trigger}
+        for oid, trigger in mapping.task_triggers(row, found).items()
     ]
 
 
