@@ -29,13 +29,8 @@ def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> Ro
 
 
 def live(conn: Connection, user_id: int) -> list[RowMapping]:
-    return list(
-        conn.execute(
-            select(project_groups)
-            .where(project_groups.c.user_id == user_id, project_groups.c.is_deleted.is_(False))
-            .order_by(project_groups.c.sort_order, project_groups.c.id)
-        ).mappings()
-    )
+    order = (project_groups.c.sort_order, project_groups.c.id)
+    return rows.live(conn, project_groups, user_id, order_by=order)
 
 
 def oids(conn: Connection, user_id: int) -> dict[int, str]:

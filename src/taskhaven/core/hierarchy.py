@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from taskhaven.core import tree
+from taskhaven.core import rows, tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.limits import IN_CHUNK, MAX_INDENT
@@ -73,17 +73,8 @@ def descendants(conn: Connection, user_id: int, item_id: int) -> list[int]:
 
 def children(conn: Connection, user_id: int, item_id: int) -> list[RowMapping]:
     """Live direct children in list order."""
-    return list(
-        conn.execute(
-            select(items)
-            .where(
-                items.c.user_id == user_id,
-                items.c.parent_id == item_id,
-                items.c.is_deleted.is_(False),
-            )
-            .order_by(items.c.item_order, items.c.id)
-        ).mappings()
-    )
+    order = (items.c.item_order, items.c.id)
+    return rows.live(conn, items, user_id, items.c.parent_id == item_id, order_by=order)
 
 
 def child_oids(conn: Connection, user_id: int, parent_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -35,12 +35,7 @@ def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> Ro
 
 def live(conn: Connection, user_id: int) -> list[RowMapping]:
     """The user's live labels in their list order."""
-    query = (
-        select(labels)
-        .where(labels.c.user_id == user_id, labels.c.is_deleted.is_(False))
-        .order_by(labels.c.item_order, labels.c.id)
-    )
-    return list(conn.execute(query).mappings())
+    return rows.live(conn, labels, user_id, order_by=(labels.c.item_order, labels.c.id))
 
 
 def by_name(conn: Connection, user_id: int, name: str) -> RowMapping | None:

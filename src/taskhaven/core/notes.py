@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, RowMapping, insert
 
 from taskhaven.core import projects, rows
 from taskhaven.core.backend import Unit
@@ -20,6 +20,7 @@ from taskhaven.store.schema import items, notes
 MAX_CONTENT = 100_000
 MAX_ATTACHMENT_KEYS = 50
 MAX_NOTIFY = 1000
+_POSTED = (notes.c.posted_at, notes.c.id)
 
 
 def get(conn: Connection, user_id: int, note_id: int, *, live: bool = True) -> RowMapping:
@@ -143,30 +144,10 @@ def delete(unit: Unit, note_id: int) -> None:
 
 def for_item(conn: Connection, user_id: int, item_id: int) -> list[RowMapping]:
     """The item's live notes, oldest first (the order they were posted in)."""
-    return list(
-        conn.execute(
-            select(notes)
-            .where(
-                notes.c.user_id == user_id,
-                notes.c.item_id == item_id,
-                notes.c.is_deleted.is_(False),
-            )
-            .order_by(notes.c.posted_at, notes.c.id)
-        ).mappings()
-    )
+    return rows.live(conn, notes, user_id, notes.c.item_id == item_id, order_by=_POSTED)
 
 
 def for_project(conn: Connection, user_id: int, project_id: int) -> list[RowMapping]:
     """The project's live project notes (not the notes of its items), oldest first."""
-    return list(
-        conn.execute(
-            select(notes)
-            .where(
-                notes.c.user_id == user_id,
-                notes.c.project_id == project_id,
-                notes.c.item_id.is_(None),
-                notes.c.is_deleted.is_(False),
-            )
-            .order_by(notes.c.posted_at, notes.c.id)
-        ).mappings()
-    )
+    mine = (notes.c.project_id == project_id, notes.c.item_id.is_(None))
+    return rows.live(conn, notes, user_id, *mine, order_by=_POSTED)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping
 
 from taskhaven.core import items, rows, users
 from taskhaven.core.backend import Unit
@@ -72,17 +72,8 @@ def by_oid(conn: Connection, user_id: int, oid: str, *, live: bool = True) -> Ro
 
 def for_item(conn: Connection, user_id: int, item_id: int) -> list[RowMapping]:
     """The item's live reminders, in the order they were made."""
-    return list(
-        conn.execute(
-            select(reminders)
-            .where(
-                reminders.c.user_id == user_id,
-                reminders.c.item_id == item_id,
-                reminders.c.is_deleted.is_(False),
-            )
-            .order_by(reminders.c.id)
-        ).mappings()
-    )
+    mine = reminders.c.item_id == item_id
+    return rows.live(conn, reminders, user_id, mine, order_by=(reminders.c.id,))
 
 
 def _check_offset(value: Any) -> int:

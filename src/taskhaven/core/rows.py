@@ -64,24 +64,42 @@ def owned(
     conn: Connection, table: Table, user_id: int, row_id: int, kind: str, *, live: bool = True
 ) -> RowMapping:
     """The row of ``table`` with this id if it is the user's; ``live`` rejects deleted rows."""
-    row = (
-        conn.execute(select(table).where(table.c.id == row_id, table.c.user_id == user_id))
-        .mappings()
-        .first()
-    )
-    if row is None or (live and row["is_deleted"]):
-        raise NotFound(kind)
-    return row
+    return _owned(conn, table, table.c.id == row_id, user_id, kind, live)
 
 
 def owned_by_oid(
     conn: Connection, table: Table, user_id: int, oid: str, kind: str, *, live: bool = True
 ) -> RowMapping:
-    row = (
-        conn.execute(select(table).where(table.c.oid == oid, table.c.user_id == user_id))
-        .mappings()
-        .first()
+    """The same, by string id."""
+    return _owned(conn, table, table.c.oid == oid, user_id, kind, live)
+
+
+def live(
+    conn: Connection,
+    table: Table,
+    user_id: int,
+    *where: ColumnElement[bool],
+    order_by: Sequence[ColumnElement[Any]],
+) -> list[RowMapping]:
+    """The user's live rows of ``table`` that match ``where``, in ``order_by`` order."""
+    query = (
+        select(table)
+        .where(table.c.user_id == user_id, table.c.is_deleted.is_(False), *where)
+        .order_by(*order_by)
     )
+    return list(conn.execute(query).mappings())
+
+
+def _owned(
+    conn: Connection,
+    table: Table,
+    match: ColumnElement[bool],
+    user_id: int,
+    kind: str,
+    live: bool,
+) -> RowMapping:
+    query = select(table).where(match, table.c.user_id == user_id)
+    row = conn.execute(query).mappings().first()
     if row is None or (live and row["is_deleted"]):
         raise NotFound(kind)
     return row

@@ -39,6 +39,7 @@ from taskhaven.core.items.fields import (
     MAX_DATE_STRING,
     MAX_RULE,
     check_priority,
+    check_text,
 )
 from taskhaven.core.items.lookups import by_oid, get, is_recurring
 from taskhaven.core.items.moves import delete, move, set_day_order, set_order_indent
@@ -59,6 +60,7 @@ __all__ = [
     "add_note",
     "by_oid",
     "check_priority",
+    "check_text",
     "close",
     "complete",
     "create",

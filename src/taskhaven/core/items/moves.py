@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from taskhaven.core import projects, tree
 from taskhaven.core.backend import Unit
@@ -67,23 +67,21 @@ def delete(unit: Unit, item_id: int) -> None:
     family = _subtree(unit.conn, unit.user_id, row)
     touch(unit, family, {"is_deleted": True})
     seq = unit.stamp()
+    for table in (notes_table, reminders):
+        _attached(unit, table, family, is_deleted=True, seq=seq)
+
+
+def _attached(unit: Unit, table: Table, family: list[int], **values: Any) -> None:
+    """Write ``values`` to the user's live rows of ``table`` attached to the items of
+    ``family`` (their notes or reminders)."""
     unit.conn.execute(
-        update(notes_table)
+        update(table)
         .where(
-            notes_table.c.user_id == unit.user_id,
-            notes_table.c.item_id.in_(family),
-            notes_table.c.is_deleted.is_(False),
+            table.c.user_id == unit.user_id,
+            table.c.item_id.in_(family),
+            table.c.is_deleted.is_(False),
         )
-        .values(is_deleted=True, seq=seq)
-    )
-    unit.conn.execute(
-        update(reminders)
-        .where(
-            reminders.c.user_id == unit.user_id,
-            reminders.c.item_id.in_(family),
-            reminders.c.is_deleted.is_(False),
-        )
-        .values(is_deleted=True, seq=seq)
+        .values(**values)
     )
 
 
@@ -115,14 +113,9 @@ def move(unit: Unit, item_id: int, to_project_id: int) -> None:
     # The parent stays behind with one sub-task fewer; the moved row no longer names it, so
     # a reader of changed rows cannot find it: stamp it.
     stamp(unit, [row["parent_id"]])
-    unit.conn.execute(
-        update(notes_table)
-        .where(
-            notes_table.c.user_id == unit.user_id,
-            notes_table.c.item_id.in_(family),
-            notes_table.c.is_deleted.is_(False),
-        )
-        .values(project_id=target["id"], is_archived=bool(target["is_archived"]), seq=unit.stamp())
+    archived = bool(target["is_archived"])
+    _attached(
+        unit, notes_table, family, project_id=target["id"], is_archived=archived, seq=unit.stamp()
     )
 
 

@@ -14,6 +14,7 @@ from taskhaven.api.ticktick.codes.statuses import OPEN, check_status
 from taskhaven.api.ticktick.codes.timestamps import format_v2
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid, new_oid
+from taskhaven.core.items import check_text
 from taskhaven.core.limits import MAX_BIGINT
 
 MAX_CHECKLIST_TITLE = 10_000
@@ -46,21 +47,17 @@ def checklist_entry(
     entry.setdefault("sort_order", 0)
     for key in ("start_date", "is_all_day", "time_zone", "completed_at"):
         entry.setdefault(key, None)
-    title = fields.get("title")
-    if title is not None:
-        if not isinstance(title, str) or len(title) > MAX_CHECKLIST_TITLE or "\x00" in title:
-            raise InvalidArgument("items.title")
-        entry["title"] = title
+    if fields.get("title") is not None:
+        entry["title"] = check_text(fields["title"], "items.title", MAX_CHECKLIST_TITLE)
     if fields.get("sort_order") is not None:
         order = fields["sort_order"]
         if isinstance(order, bool) or not isinstance(order, int) or abs(order) > MAX_BIGINT:
             raise InvalidArgument("items.sortOrder")
         entry["sort_order"] = order
-    start = fields.get("start_date")
-    if start is not None:
-        if not isinstance(start, str) or len(start) > MAX_CHECKLIST_TEXT or "\x00" in start:
-            raise InvalidArgument("items.startDate")
-        entry["start_date"] = start
+    if fields.get("start_date") is not None:
+        entry["start_date"] = check_text(
+            fields["start_date"], "items.startDate", MAX_CHECKLIST_TEXT
+        )
     if fields.get("is_all_day") is not None:
         entry["is_all_day"] = bool(fields["is_all_day"])
     if fields.get("time_zone") is not None:

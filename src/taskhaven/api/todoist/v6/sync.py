@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -39,6 +40,15 @@ RESOURCE_TYPES = (
     "collaborators",
     "notification_settings",
 )
+
+# The kinds whose changed rows are sent as they are, each under its key, in one shape.
+_PLAIN: dict[changes.Kind, tuple[str, Callable[[RowMapping], dict[str, Any]]]] = {
+    "projects": ("Projects", render.project),
+    "items": ("Items", render.item),
+    "labels": ("Labels", render.label),
+    "filters": ("Filters", render.filter_),
+    "reminders": ("Reminders", render.reminder),
+}
 
 
 class TooManyCommands(LimitExceeded):
@@ -150,30 +160,13 @@ def read(
         since = changes.read_from(since, seq)
         user = users.get(conn, user_id)
         out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
-        if "projects" in types:
-            out["Projects"] = [
-                render.project(r) for r in changes.rows_since(conn, "projects", user_id, since)
-            ]
-        if "items" in types:
-            out["Items"] = [
-                render.item(r) for r in changes.rows_since(conn, "items", user_id, since)
-            ]
-        if "labels" in types:
-            out["Labels"] = [
-                render.label(r) for r in changes.rows_since(conn, "labels", user_id, since)
-            ]
+        for kind, (key, shape) in _PLAIN.items():
+            if kind in types:
+                out[key] = [shape(r) for r in changes.rows_since(conn, kind, user_id, since)]
         if "notes" in types:
             rows = changes.rows_since(conn, "notes", user_id, since)
             out["Notes"] = [render.note(r) for r in rows if r["item_id"] is not None]
             out["ProjectNotes"] = [render.note(r) for r in rows if r["item_id"] is None]
-        if "filters" in types:
-            out["Filters"] = [
-                render.filter_(r) for r in changes.rows_since(conn, "filters", user_id, since)
-            ]
-        if "reminders" in types:
-            out["Reminders"] = [
-                render.reminder(r) for r in changes.rows_since(conn, "reminders", user_id, since)
-            ]
         if "locations" in types:
             out["Locations"] = []
         if "user" in types:

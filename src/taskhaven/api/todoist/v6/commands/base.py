@@ -7,8 +7,9 @@ per-id status map with ``Ctx.each``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from taskhaven.core import commands as core_commands
@@ -60,6 +61,19 @@ class Ctx:
             except DomainError as exc:
                 result[key] = map_error(exc)[1]
         return result
+
+    def each_value(
+        self, values: Mapping[Any, Any], action: Callable[[int, Any], None], argument: str
+    ) -> dict[str, Any]:
+        """``each`` over an ``{id: value}`` argument: ``action(id, value)`` per id."""
+        result: dict[str, Any] = {}
+        for raw, value in values.items():
+            result.update(self.each([raw], partial(_with_value, action, value), argument))
+        return result
+
+
+def _with_value(action: Callable[[int, Any], None], value: Any, object_id: int) -> None:
+    action(object_id, value)
 
 
 class Args:

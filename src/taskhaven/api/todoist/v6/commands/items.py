@@ -149,18 +149,14 @@ def item_uncomplete(ctx: Ctx, args: Args) -> dict[str, Any]:
 @command("item_uncomplete_update_meta")
 def item_uncomplete_update_meta(ctx: Ctx, args: Args) -> dict[str, Any]:
     """The pre-v6 form: ``ids_to_metas`` ``{id: [in_history, checked, item_order]}``."""
-    metas = args.mapping("ids_to_metas")
-    result: dict[str, Any] = {}
-    for raw, value in metas.items():
 
-        def action(item_id: int, value: Any = value) -> None:
-            in_history, checked, item_order = _state(value, 3, "ids_to_metas")
-            indent = items.get(ctx.unit.conn, ctx.unit.user_id, item_id)["indent"]
-            restore = (in_history, checked, item_order, indent)
-            items.uncomplete(ctx.unit, item_id, restore=restore)
+    def action(item_id: int, value: Any) -> None:
+        in_history, checked, item_order = _state(value, 3, "ids_to_metas")
+        indent = items.get(ctx.unit.conn, ctx.unit.user_id, item_id)["indent"]
+        restore = (in_history, checked, item_order, indent)
+        items.uncomplete(ctx.unit, item_id, restore=restore)
 
-        result.update(ctx.each([raw], action, "ids_to_metas"))
-    return result
+    return ctx.each_value(args.mapping("ids_to_metas"), action, "ids_to_metas")
 
 
 @command("item_close")
@@ -186,26 +182,18 @@ def item_update_date_complete(ctx: Ctx, args: Args) -> None:
 
 @command("item_update_orders_indents")
 def item_update_orders_indents(ctx: Ctx, args: Args) -> dict[str, Any]:
-    mapping = args.mapping("ids_to_orders_indents")
-    result: dict[str, Any] = {}
-    for raw, value in mapping.items():
 
-        def action(item_id: int, value: Any = value) -> None:
-            item_order, indent = _state(value, 2, "ids_to_orders_indents")
-            items.set_order_indent(ctx.unit, item_id, item_order, indent)
+    def action(item_id: int, value: Any) -> None:
+        item_order, indent = _state(value, 2, "ids_to_orders_indents")
+        items.set_order_indent(ctx.unit, item_id, item_order, indent)
 
-        result.update(ctx.each([raw], action, "ids_to_orders_indents"))
-    return result
+    return ctx.each_value(args.mapping("ids_to_orders_indents"), action, "ids_to_orders_indents")
 
 
 @command("item_update_day_orders")
 def item_update_day_orders(ctx: Ctx, args: Args) -> dict[str, Any]:
-    mapping = args.mapping("ids_to_orders")
-    result: dict[str, Any] = {}
-    for raw, value in mapping.items():
 
-        def action(item_id: int, value: Any = value) -> None:
-            items.set_day_order(ctx.unit, item_id, as_int(value, "ids_to_orders"))
+    def action(item_id: int, value: Any) -> None:
+        items.set_day_order(ctx.unit, item_id, as_int(value, "ids_to_orders"))
 
-        result.update(ctx.each([raw], action, "ids_to_orders"))
-    return result
+    return ctx.each_value(args.mapping("ids_to_orders"), action, "ids_to_orders")

@@ -57,12 +57,8 @@ def apply_orders(
     ctx: Ctx, args: Args, set_order: Callable[[Unit, int, Any], None]
 ) -> dict[str, Any]:
     """``id_order_mapping`` ``{id: item_order}``: each id its own unit, keyed as sent."""
-    mapping = args.mapping("id_order_mapping")
-    result: dict[str, Any] = {}
-    for raw, value in mapping.items():
 
-        def action(object_id: int, value: Any = value) -> None:
-            set_order(ctx.unit, object_id, as_int(value, "item_order"))
+    def action(object_id: int, value: Any) -> None:
+        set_order(ctx.unit, object_id, as_int(value, "item_order"))
 
-        result.update(ctx.each([raw], action, "id_order_mapping"))
-    return result
+    return ctx.each_value(args.mapping("id_order_mapping"), action, "id_order_mapping")

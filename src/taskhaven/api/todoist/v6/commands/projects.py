@@ -66,20 +66,12 @@ def project_unarchive(ctx: Ctx, args: Args) -> dict[str, Any] | None:
 
 @command("project_update_orders_indents")
 def project_update_orders_indents(ctx: Ctx, args: Args) -> dict[str, Any]:
-    mapping = args.mapping("ids_to_orders_indents")
 
-    def apply(raw: str) -> Any:
-        def action(pid: int) -> None:
-            value = mapping[raw]
-            if not isinstance(value, list) or len(value) != 2:
-                raise InvalidArgument("ids_to_orders_indents")
-            order = as_int(value[0], "item_order")
-            indent = as_int(value[1], "indent")
-            projects.set_order_indent(ctx.unit, pid, order, indent)
+    def action(pid: int, value: Any) -> None:
+        if not isinstance(value, list) or len(value) != 2:
+            raise InvalidArgument("ids_to_orders_indents")
+        order = as_int(value[0], "item_order")
+        indent = as_int(value[1], "indent")
+        projects.set_order_indent(ctx.unit, pid, order, indent)
 
-        return action
-
-    result: dict[str, Any] = {}
-    for raw in mapping:
-        result.update(ctx.each([raw], apply(raw)))
-    return result
+    return ctx.each_value(args.mapping("ids_to_orders_indents"), action, "ids")
