@@ -6,11 +6,9 @@ the body in its error and retries only when it contains ``exceed_query_limit``.
 
 from __future__ import annotations
 
-import secrets
-
-import orjson
 from starlette.responses import Response
 
+from taskhaven.api.ticktick.codes.errors import TickTickError, error_response
 from taskhaven.core.errors import (
     AuthenticationFailed,
     Conflict,
@@ -24,28 +22,8 @@ from taskhaven.core.errors import (
 from taskhaven.core.oauth.scopes import InsufficientScope
 
 
-class V1Error(Exception):
-    """An error decided by the adapter itself (not by core), already in wire terms."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> Response:
-    body = {
-        "errorId": secrets.token_hex(8),
-        "errorCode": code,
-        "errorMessage": message,
-        "data": None,
-    }
-    return Response(
-        orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
-    )
+class V1Error(TickTickError):
+    """An error decided by the V1 adapter itself (not by core), already in wire terms."""
 
 
 # First match wins: InsufficientScope is a kind of Forbidden.

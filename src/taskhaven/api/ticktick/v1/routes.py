@@ -6,8 +6,8 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
+from taskhaven.api.ticktick.codes.errors import error_response
 from taskhaven.api.ticktick.v1 import projects, tasks
-from taskhaven.api.ticktick.v1.errors import error_response
 from taskhaven.api.ticktick.v1.http import endpoint
 from taskhaven.core.backend import Backend
 from taskhaven.middleware.protocol import protocol_app

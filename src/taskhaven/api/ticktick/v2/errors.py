@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-from typing import Any
-
-import orjson
 from starlette.responses import Response
 
+from taskhaven.api.ticktick.codes.errors import TickTickError, error_response
 from taskhaven.core.errors import (
     AuthenticationFailed,
     Conflict,
@@ -23,34 +20,8 @@ from taskhaven.core.errors import (
 )
 
 
-class V2Error(Exception):
-    """An error decided by the adapter itself (not by core), already in wire terms."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def envelope(code: str, message: str, data: Any = None) -> dict[str, Any]:
-    return {
-        "errorId": secrets.token_hex(8),
-        "errorCode": code,
-        "errorMessage": message,
-        "data": data,
-    }
-
-
-def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> Response:
-    return Response(
-        orjson.dumps(envelope(code, message)),
-        status_code=status,
-        media_type="application/json",
-        headers=headers,
-    )
+class V2Error(TickTickError):
+    """An error decided by the V2 adapter itself (not by core), already in wire terms."""
 
 
 # Status and code per core error, first match wins: the credential and second-factor errors

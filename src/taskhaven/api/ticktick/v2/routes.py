@@ -6,8 +6,8 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from taskhaven.api.ticktick.codes.errors import error_response
 from taskhaven.api.ticktick.v2 import batch, check, closed, tags, task, user
-from taskhaven.api.ticktick.v2.errors import error_response
 from taskhaven.core.backend import Backend
 from taskhaven.middleware.protocol import protocol_app
 
