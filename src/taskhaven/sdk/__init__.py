@@ -17,12 +17,16 @@ from taskhaven.sdk._exceptions import (
     TOTPRequiredError,
     TransportError,
 )
+from taskhaven.sdk._retry import NO_RETRY, RetryPolicy
 from taskhaven.sdk._settings import Settings, TokenV1, V2XDevice
+from taskhaven.sdk._v2_client import AsyncV2Client, V2Client
 from taskhaven.sdk.models.oauth import OAuthTokenV1
 from taskhaven.sdk.models.user import UserSignOnV2, UserSignOnWithTOTPV2
 
 __all__ = [
+    "NO_RETRY",
     "APIError",
+    "AsyncV2Client",
     "AuthenticationError",
     "BadRequestError",
     "CommandError",
@@ -34,6 +38,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
+    "RetryPolicy",
     "ServerError",
     "Settings",
     "TOTPRequiredError",
@@ -42,5 +47,6 @@ __all__ = [
     "TransportError",
     "UserSignOnV2",
     "UserSignOnWithTOTPV2",
+    "V2Client",
     "V2XDevice",
 ]

@@ -139,27 +139,26 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def error_fields(body: Any) -> tuple[int | str | None, str | None, str | None]:
     """(code, error_id, message) from any of the three wire error formats."""
     if not isinstance(body, dict):
         return None, None, None
-    if "error_code" in body or ("error" in body and "errorCode" not in body):
-        code = body.get("error_code")
-        message = body.get("error") if isinstance(body.get("error"), str) else None
-        if message is None and isinstance(body.get("error_description"), str):
-            message = body["error_description"]  # OAuth (RFC 6749 §5.2)
-        if code is None and isinstance(body.get("error"), str) and "error_code" not in body:
-            code = body["error"]
-        return (code if isinstance(code, int | str) else None), None, message
-    if "errorCode" in body or "errorId" in body:
+    if "error_code" in body:  # the Sync API: {"error_code": 15, "error": "Invalid temporary id"}
+        code = body["error_code"]
+        return (code if isinstance(code, int | str) else None), None, _str(body.get("error"))
+    if "errorCode" in body or "errorId" in body:  # TickTick: errorId, errorCode, errorMessage
         code = body.get("errorCode")
-        error_id = body.get("errorId")
-        message = body.get("errorMessage")
         return (
             code if isinstance(code, int | str) else None,
-            error_id if isinstance(error_id, str) else None,
-            message if isinstance(message, str) else None,
+            _str(body.get("errorId")),
+            _str(body.get("errorMessage")),
         )
+    if isinstance(body.get("error"), str):  # OAuth (RFC 6749 §5.2): error, error_description
+        return body["error"], None, _str(body.get("error_description")) or body["error"]
     return None, None, None
 
 
