@@ -201,10 +201,10 @@ def test_v2_cookies() -> None:
         _ = Settings(sync_token="s").v2_cookies
 
 
-def test_sync_headers() -> None:
-    assert Settings(sync_token="abc").sync_headers == {"Authorization": "Bearer abc"}
+def test_sync_params() -> None:
+    assert Settings(sync_token="abc").sync_params == {"token": "abc"}
     with pytest.raises(ValueError, match="without `sync_token`"):
-        _ = v2_only().sync_headers
+        _ = v2_only().sync_params
 
 
 # -- what is enough to build ------------------------------------------------------------------

@@ -19,16 +19,21 @@ from taskhaven.sdk._exceptions import (
 )
 from taskhaven.sdk._retry import NO_RETRY, RetryPolicy
 from taskhaven.sdk._settings import Settings, TokenV1, V2XDevice
+from taskhaven.sdk._sync_client import MAX_COMMANDS, AsyncSyncClient, SyncClient
 from taskhaven.sdk._v2_client import AsyncV2Client, V2Client
 from taskhaven.sdk.models.oauth import OAuthTokenV1
+from taskhaven.sdk.models.sync import Command, SyncResponse
 from taskhaven.sdk.models.user import UserSignOnV2, UserSignOnWithTOTPV2
 
 __all__ = [
+    "MAX_COMMANDS",
     "NO_RETRY",
     "APIError",
+    "AsyncSyncClient",
     "AsyncV2Client",
     "AuthenticationError",
     "BadRequestError",
+    "Command",
     "CommandError",
     "ConflictError",
     "NotFoundError",
@@ -41,6 +46,8 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "Settings",
+    "SyncClient",
+    "SyncResponse",
     "TOTPRequiredError",
     "TaskhavenError",
     "TokenV1",

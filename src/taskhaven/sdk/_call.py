@@ -18,4 +18,5 @@ class Call(Generic[T]):
     params: dict[str, Any] | None = None
     json: Any = None
     data: dict[str, Any] | None = None
+    files: dict[str, Any] | None = None
     safe: bool | None = None  # None: by the method (GET, PUT, DELETE are safe to repeat)

@@ -67,15 +67,15 @@ class _Base:
         params: Mapping[str, Any] | None,
         json: Any,
         data: Mapping[str, Any] | None,
+        files: Mapping[str, Any] | None = None,
     ) -> httpx.Request:
         headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return http.build_request(
             method, join(self.base_url, path), params=params, json=json, data=data,
-            headers=headers, timeout=self.timeout,
+            files=files, headers=headers, timeout=self.timeout,
         )  # fmt: skip
-
 
     def _wait_or_raise(
         self,
@@ -122,13 +122,14 @@ class SyncTransport(_Base):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
         safe: bool | None = None,
     ) -> httpx.Response:
         """Send, retrying what is safe to repeat; an error status raises its `APIError`."""
         attempt = 0
         while True:
             attempt += 1
-            request = self._build(self.http, method, path, params, json, data)
+            request = self._build(self.http, method, path, params, json, data, files)
             try:
                 response = self.http.send(request)
             except httpx.TransportError as exc:
@@ -168,13 +169,14 @@ class AsyncTransport(_Base):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
         safe: bool | None = None,
     ) -> httpx.Response:
         """Send, retrying what is safe to repeat; an error status raises its `APIError`."""
         attempt = 0
         while True:
             attempt += 1
-            request = self._build(self.http, method, path, params, json, data)
+            request = self._build(self.http, method, path, params, json, data, files)
             try:
                 response = await self.http.send(request)
             except httpx.TransportError as exc:

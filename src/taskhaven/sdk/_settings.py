@@ -321,8 +321,8 @@ class Settings(BaseSettings):
         return {"t": self.v2_token}
 
     @property
-    def sync_headers(self) -> dict[str, str]:
-        """``Authorization: Bearer <sync_token>``; ValueError without `sync_token`."""
+    def sync_params(self) -> dict[str, str]:
+        """The ``token`` parameter of every Sync API call; ValueError without `sync_token`."""
         if self.sync_token is None:
-            raise ValueError("Cannot get Sync API headers without `sync_token`")
-        return {"Authorization": f"Bearer {self.sync_token.get_secret_value()}"}
+            raise ValueError("Cannot get Sync API parameters without `sync_token`")
+        return {"token": self.sync_token.get_secret_value()}

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Self, TypeVar
-
-import httpx
+from typing import Any, TypeVar
 
 from taskhaven.sdk._call import Call
-from taskhaven.sdk._http import AsyncTransport, SyncTransport, validate
-from taskhaven.sdk._retry import RetryPolicy
+from taskhaven.sdk._client_base import AwaitingClient, BlockingClient
+from taskhaven.sdk._http import validate
 from taskhaven.sdk._settings import Settings
 from taskhaven.sdk.models.user import UserProfileV2, UserStatisticsV2, UserStatusV2
 from taskhaven.sdk.models.v2 import (
@@ -120,37 +118,22 @@ class _V2Calls:
         return Call("DELETE", "tag", params={"name": name})
 
 
-def _options(settings: Settings, retry: RetryPolicy | None, timeout: float) -> dict[str, Any]:
-    return {
-        "headers": settings.v2_headers,
-        "cookies": settings.v2_cookies,
-        "lenient": settings.override_forbid_extra,
-        "retry": retry,
-        "timeout": timeout,
-    }
+class _V2Config:
+    @staticmethod
+    def _base_url(settings: Settings) -> str:
+        return str(settings.v2_base_url)
+
+    @staticmethod
+    def _options(settings: Settings) -> dict[str, Any]:
+        return {"headers": settings.v2_headers, "cookies": settings.v2_cookies}
 
 
-class V2Client:
+class V2Client(_V2Config, BlockingClient):
     """The V2 API with the session of `settings` (`v2_token`); blocking.
 
     Every answer is validated against the SDK's models: strictly (unknown keys are an error)
     unless `settings.override_forbid_extra`.
     """
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        retry: RetryPolicy | None = None,
-        timeout: float = 30.0,
-    ) -> None:
-        self.settings = settings
-        self._http = SyncTransport(
-            str(settings.v2_base_url), client=client, transport=transport,
-            **_options(settings, retry, timeout),
-        )  # fmt: skip
 
     def _run(self, call: Call[T]) -> T:
         response = self._http.request(
@@ -160,15 +143,6 @@ class V2Client:
             return None  # type: ignore[return-value]
         result: T = validate(call.shape, response, lenient=self._http.lenient)
         return result
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def get_profile(self) -> UserProfileV2:
         return self._run(_V2Calls.profile())
@@ -231,23 +205,8 @@ class V2Client:
         self._run(_V2Calls.delete_tag(name))
 
 
-class AsyncV2Client:
+class AsyncV2Client(_V2Config, AwaitingClient):
     """`V2Client` for asyncio: the same methods, awaited."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry: RetryPolicy | None = None,
-        timeout: float = 30.0,
-    ) -> None:
-        self.settings = settings
-        self._http = AsyncTransport(
-            str(settings.v2_base_url), client=client, transport=transport,
-            **_options(settings, retry, timeout),
-        )  # fmt: skip
 
     async def _run(self, call: Call[T]) -> T:
         response = await self._http.request(
@@ -257,15 +216,6 @@ class AsyncV2Client:
             return None  # type: ignore[return-value]
         result: T = validate(call.shape, response, lenient=self._http.lenient)
         return result
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        await self.aclose()
 
     async def get_profile(self) -> UserProfileV2:
         return await self._run(_V2Calls.profile())
