@@ -78,7 +78,8 @@ def test_secrets_never_show_in_repr() -> None:
         sync_token="sync-value",
     )
     text = repr(s) + str(s)
-    for secret in ("csecret-value", "cookie-value", "password-value", "totp-value", "sync-value"):
+    secrets = ("csecret-value", "cookie-value", "password-value", "totp-value", "sync-value", TOKEN)
+    for secret in secrets:
         assert secret not in text
 
 

@@ -20,6 +20,7 @@ from taskhaven.sdk._exceptions import (
 from taskhaven.sdk._retry import NO_RETRY, RetryPolicy
 from taskhaven.sdk._settings import Settings, TokenV1, V2XDevice
 from taskhaven.sdk._sync_client import MAX_COMMANDS, AsyncSyncClient, SyncClient
+from taskhaven.sdk._tokens import FileTokenStore, KeyringTokenStore, TokenStore
 from taskhaven.sdk._v2_client import AsyncV2Client, V2Client
 from taskhaven.sdk.models.oauth import OAuthTokenV1
 from taskhaven.sdk.models.sync import Command, SyncResponse
@@ -36,6 +37,8 @@ __all__ = [
     "Command",
     "CommandError",
     "ConflictError",
+    "FileTokenStore",
+    "KeyringTokenStore",
     "NotFoundError",
     "OAuthError",
     "OAuthTokenV1",
@@ -50,6 +53,7 @@ __all__ = [
     "SyncResponse",
     "TOTPRequiredError",
     "TaskhavenError",
+    "TokenStore",
     "TokenV1",
     "TransportError",
     "UserSignOnV2",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from typing import Self
+from typing import Any, Self
 
 import httpx
 from pydantic import (
@@ -35,6 +35,7 @@ from pydantic_settings import (
 from taskhaven.sdk import _oauth, _v2_signon
 from taskhaven.sdk._dotenv import keep_own_lines
 from taskhaven.sdk._objectid import object_id
+from taskhaven.sdk._tokens import TOKEN_FIELDS, TokenStore
 from taskhaven.sdk.models.oauth import OAuthTokenV1
 from taskhaven.sdk.models.user import UserSignOnV2
 
@@ -124,7 +125,9 @@ class Settings(BaseSettings):
     v1_client_secret: SecretStr | None = Field(
         default=None, description="The client secret for the V1 API."
     )
-    v1_token: TokenV1 | None = Field(default=None, description="The OAuth2 token for the V1 API.")
+    v1_token: TokenV1 | None = Field(
+        default=None, repr=False, description="The OAuth2 token for the V1 API."
+    )
     v1_base_url: HttpUrl = Field(
         default=HttpUrl(DEFAULT_V1_BASE_URL), description="The base URL for the V1 API."
     )
@@ -288,6 +291,26 @@ class Settings(BaseSettings):
             self.v2_headers,
             override_forbid_extra=self.override_forbid_extra,
         ).token
+
+    # -- keeping tokens between runs ------------------------------------------------------------
+
+    def save_tokens(self, store: TokenStore) -> None:
+        """Keep `v1_token`, `v2_token` and `sync_token` (those that are set) in `store`."""
+        tokens: dict[str, Any] = {}
+        if self.v1_token is not None:
+            tokens["v1_token"] = self.v1_token.model_dump(mode="json")
+        if self.v2_token is not None:
+            tokens["v2_token"] = self.v2_token
+        if self.sync_token is not None:
+            tokens["sync_token"] = self.sync_token.get_secret_value()
+        store.save(tokens)
+
+    @classmethod
+    def from_store(cls, store: TokenStore, **values: Any) -> Self:
+        """Settings with the tokens kept in `store` (init `values` win), signing on only for
+        what the store lacks."""
+        tokens = {key: value for key, value in store.load().items() if key in TOKEN_FIELDS}
+        return cls(**{**tokens, **values})
 
     # -- what the clients send -------------------------------------------------------------
 
