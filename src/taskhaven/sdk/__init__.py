@@ -21,6 +21,7 @@ from taskhaven.sdk._retry import NO_RETRY, RetryPolicy
 from taskhaven.sdk._settings import Settings, TokenV1, V2XDevice
 from taskhaven.sdk._sync_client import MAX_COMMANDS, AsyncSyncClient, SyncClient
 from taskhaven.sdk._tokens import FileTokenStore, KeyringTokenStore, TokenStore
+from taskhaven.sdk._v1_client import AsyncV1Client, V1Client
 from taskhaven.sdk._v2_client import AsyncV2Client, V2Client
 from taskhaven.sdk.models.oauth import OAuthTokenV1
 from taskhaven.sdk.models.sync import Command, SyncResponse
@@ -31,6 +32,7 @@ __all__ = [
     "NO_RETRY",
     "APIError",
     "AsyncSyncClient",
+    "AsyncV1Client",
     "AsyncV2Client",
     "AuthenticationError",
     "BadRequestError",
@@ -58,6 +60,7 @@ __all__ = [
     "TransportError",
     "UserSignOnV2",
     "UserSignOnWithTOTPV2",
+    "V1Client",
     "V2Client",
     "V2XDevice",
 ]
