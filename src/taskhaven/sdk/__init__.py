@@ -17,6 +17,7 @@ from taskhaven.sdk._exceptions import (
     TOTPRequiredError,
     TransportError,
 )
+from taskhaven.sdk._offline import OfflineSync
 from taskhaven.sdk._retry import NO_RETRY, RetryPolicy
 from taskhaven.sdk._settings import Settings, TokenV1, V2XDevice
 from taskhaven.sdk._sync_client import MAX_COMMANDS, AsyncSyncClient, SyncClient
@@ -44,6 +45,7 @@ __all__ = [
     "NotFoundError",
     "OAuthError",
     "OAuthTokenV1",
+    "OfflineSync",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
