@@ -9,6 +9,7 @@ only once; a repeat answers with the stored outcome.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -197,6 +198,10 @@ def _present(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def _default_base_url() -> str:
+    return os.environ.get("TASKHAVEN_SDK_SYNC_BASE_URL") or DEFAULT_SYNC_BASE_URL
+
+
 class _SyncConfig:
     settings: Settings
 
@@ -225,11 +230,14 @@ class SyncClient(_SyncConfig, BlockingClient):
         email: str,
         password: str,
         *,
-        base_url: str = DEFAULT_SYNC_BASE_URL,
+        base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> LoginUser:
-        """The user with its API token (``token``): put it in `Settings.sync_token`."""
-        http = SyncTransport(base_url, transport=transport)
+        """The user with its API token (``token``): put it in `Settings.sync_token`.
+
+        `base_url` defaults to ``TASKHAVEN_SDK_SYNC_BASE_URL``, else the local server.
+        """
+        http = SyncTransport(base_url or _default_base_url(), transport=transport)
         try:
             response = http.request("POST", "login", data={"email": email, "password": password})
             user: LoginUser = validate(LoginUser, response, lenient=False)
@@ -243,12 +251,12 @@ class SyncClient(_SyncConfig, BlockingClient):
         full_name: str,
         password: str,
         *,
-        base_url: str = DEFAULT_SYNC_BASE_URL,
+        base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         **fields: Any,
     ) -> LoginUser:
         """A new account (`fields`: lang, timezone); the answer carries its token."""
-        http = SyncTransport(base_url, transport=transport)
+        http = SyncTransport(base_url or _default_base_url(), transport=transport)
         data = {"email": email, "full_name": full_name, "password": password, **fields}
         try:
             response = http.request("POST", "register", data=data, safe=False)
