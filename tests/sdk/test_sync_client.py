@@ -44,6 +44,8 @@ def test_register_and_login(server: RunningServer) -> None:
     with pytest.raises(AuthenticationError) as caught:
         SyncClient.login(email, "wrong", base_url=base(server))
     assert caught.value.code == 31
+    with pytest.raises(AuthenticationError):
+        SyncClient.login_with_google(email, "google-token", base_url=base(server))
     with pytest.raises(BadRequestError) as taken:
         SyncClient.register(email, "Sam", PASSWORD, base_url=base(server))
     assert taken.value.code == 32
@@ -176,6 +178,7 @@ def test_the_plain_calls(sync: SyncClient, tmp_path: Path) -> None:
     (listed,) = sync.get_uploads(limit=10)
     assert listed.file_url == stored.file_url
     assert httpx.get(stored.file_url).content == b"hello"
+    assert sync.download(stored.file_url) == b"hello"
     sync.delete_upload(stored.file_url)
     assert sync.get_uploads() == []
 

@@ -72,8 +72,9 @@ class _Base:
         headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        url = path if "://" in path else join(self.base_url, path)  # absolute: a file URL
         return http.build_request(
-            method, join(self.base_url, path), params=params, json=json, data=data,
+            method, url, params=params, json=json, data=data,
             files=files, headers=headers, timeout=self.timeout,
         )  # fmt: skip
 

@@ -133,6 +133,10 @@ class _SyncCalls:
         return _SyncCalls.get("uploads/get", list[UploadEntry], params)
 
     @staticmethod
+    def download(file_url: str) -> Call[bytes]:
+        return Call("GET", file_url, bytes)
+
+    @staticmethod
     def delete_upload(file_url: str) -> Call[None]:
         return Call("GET", "uploads/delete", params={"file_url": file_url})
 
@@ -190,6 +194,8 @@ def _answer(call: Call[T], response: httpx.Response, lenient: bool) -> T:
         return None  # type: ignore[return-value]
     if call.shape is str:
         return response.text  # type: ignore[return-value]
+    if call.shape is bytes:
+        return response.content  # type: ignore[return-value]
     result: T = validate(call.shape, response, lenient=lenient)
     return result
 
@@ -200,6 +206,24 @@ def _present(**values: Any) -> dict[str, Any]:
 
 def _default_base_url() -> str:
     return os.environ.get("TASKHAVEN_SDK_SYNC_BASE_URL") or DEFAULT_SYNC_BASE_URL
+
+
+def _tokenless(
+    path: str,
+    data: dict[str, Any],
+    base_url: str | None,
+    transport: httpx.BaseTransport | None,
+    *,
+    safe: bool,
+) -> LoginUser:
+    """A call made before there is a token: the user it signs on, with its token."""
+    http = SyncTransport(base_url or _default_base_url(), transport=transport)
+    try:
+        response = http.request("POST", path, data=data, safe=safe)
+        user: LoginUser = validate(LoginUser, response, lenient=False)
+        return user
+    finally:
+        http.close()
 
 
 class _SyncConfig:
@@ -237,13 +261,22 @@ class SyncClient(_SyncConfig, BlockingClient):
 
         `base_url` defaults to ``TASKHAVEN_SDK_SYNC_BASE_URL``, else the local server.
         """
-        http = SyncTransport(base_url or _default_base_url(), transport=transport)
-        try:
-            response = http.request("POST", "login", data={"email": email, "password": password})
-            user: LoginUser = validate(LoginUser, response, lenient=False)
-            return user
-        finally:
-            http.close()
+        data = {"email": email, "password": password}
+        return _tokenless("login", data, base_url, transport, safe=True)
+
+    @staticmethod
+    def login_with_google(
+        email: str,
+        oauth2_token: str,
+        *,
+        base_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        **fields: Any,
+    ) -> LoginUser:
+        """Sign on with a Google OAuth2 token (`fields`: auto_signup, full_name, timezone,
+        lang); taskhaven cannot verify Google tokens and always refuses (401)."""
+        data = {"email": email, "oauth2_token": oauth2_token, **fields}
+        return _tokenless("login_with_google", data, base_url, transport, safe=False)
 
     @staticmethod
     def register(
@@ -256,14 +289,8 @@ class SyncClient(_SyncConfig, BlockingClient):
         **fields: Any,
     ) -> LoginUser:
         """A new account (`fields`: lang, timezone); the answer carries its token."""
-        http = SyncTransport(base_url or _default_base_url(), transport=transport)
         data = {"email": email, "full_name": full_name, "password": password, **fields}
-        try:
-            response = http.request("POST", "register", data=data, safe=False)
-            user: LoginUser = validate(LoginUser, response, lenient=False)
-            return user
-        finally:
-            http.close()
+        return _tokenless("register", data, base_url, transport, safe=False)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -352,6 +379,10 @@ class SyncClient(_SyncConfig, BlockingClient):
         self, *, limit: int | None = None, last_id: int | None = None
     ) -> list[UploadEntry]:
         return self._run(_SyncCalls.uploads(limit, last_id))
+
+    def download(self, file_url: str) -> bytes:
+        """The bytes of an upload (its `file_url`)."""
+        return self._run(_SyncCalls.download(file_url))
 
     def delete_upload(self, file_url: str) -> None:
         self._run(_SyncCalls.delete_upload(file_url))
@@ -476,6 +507,10 @@ class AsyncSyncClient(_SyncConfig, AwaitingClient):
         self, *, limit: int | None = None, last_id: int | None = None
     ) -> list[UploadEntry]:
         return await self._run(_SyncCalls.uploads(limit, last_id))
+
+    async def download(self, file_url: str) -> bytes:
+        """The bytes of an upload (its `file_url`)."""
+        return await self._run(_SyncCalls.download(file_url))
 
     async def delete_upload(self, file_url: str) -> None:
         await self._run(_SyncCalls.delete_upload(file_url))
