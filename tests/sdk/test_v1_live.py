@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from taskhaven.sdk import NotFoundError, Settings, TokenV1, V1Client
+from taskhaven.sdk import _settings as settings_module
 from taskhaven.sdk.models.v1 import CreateProjectV1, CreateTaskV1, UpdateProjectV1, UpdateTaskV1
 from tests.conftest import register
 from tests.servers import RunningServer, free_port
@@ -23,12 +24,14 @@ pytest.importorskip("taskhaven.core.oauth")
 flow: Any = pytest.importorskip("tests.oauth.flow")
 
 
-def browser_for(email: str, errors: list[BaseException]) -> Callable[[str], bool]:
+def browser_for(
+    email: str, errors: list[BaseException], totp: str | None = None
+) -> Callable[[str], bool]:
     def open_browser(url: str) -> bool:
         def run() -> None:
             try:
                 with httpx.Client() as browser:
-                    page = flow.sign_in(browser, url, email)
+                    page = flow.sign_in(browser, url, email, totp=totp)
                     answer = flow.consent(browser, url, page, "allow")
                     assert answer.status_code in (302, 303), answer.text
                     httpx.get(answer.headers["location"], timeout=10)  # the loopback listener
@@ -81,3 +84,43 @@ def test_sign_on_through_the_loopback_listener_then_every_endpoint(
         v1.delete_project(project.id)
         with pytest.raises(NotFoundError):
             v1.get_project(project.id)
+
+
+def test_two_factor_accounts_sign_on_too(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskhaven.core import totp
+
+    user = register(server)
+    secret = totp.enable(server.backend, user["id"]).secret
+    redirect = f"http://127.0.0.1:{free_port()}/"
+    app = flow.new_app(server, redirect)
+    errors: list[BaseException] = []
+    monkeypatch.setattr("webbrowser.open", browser_for(user["email"], errors, totp=secret))
+    token = Settings.v1_signon(
+        app.client_id, app.client_secret, redirect, oauth_base_url=server.url + "/oauth/",
+        timeout=30,
+    )  # fmt: skip
+    assert not errors, errors
+    assert token.access_token.version == 4
+
+
+def test_building_settings_signs_on_with_urls_derived_from_the_v1_base(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the seed's examples: client id and secret, no token, a person at the terminal."""
+    user = register(server)
+    redirect = f"http://127.0.0.1:{free_port()}/"
+    app = flow.new_app(server, redirect)
+    errors: list[BaseException] = []
+    monkeypatch.setattr(settings_module, "interactive", lambda: True)
+    monkeypatch.setattr("webbrowser.open", browser_for(user["email"], errors))
+    settings = Settings(
+        v1_client_id=app.client_id,
+        v1_client_secret=app.client_secret,
+        v1_base_url=server.url + "/open/v1/",  # the OAuth base follows: <origin>/oauth/
+        v1_oauth_redirect_url=redirect,
+    )
+    assert not errors, errors
+    assert settings.v1_token is not None
+    assert V1Client(settings).get_projects() == []
