@@ -382,10 +382,9 @@ def test_a_dotenv_shared_with_the_server_breaks_neither(tmp_path: Path) -> None:
         "TASKHAVEN_DATABASE_URL": "sqlite:///x.db",
         "TASKHAVEN_PORT": "8123",
         "TASKHAVEN_SECRET_KEY": "k",
-        "TASKHAVEN_SDK_PORT": "1",  # not an SDK setting either: a near miss of the prefix
+        "OTHER_TOOL_SETTING": "x",
     }
     shared = {**ENVIRONMENT, **server_values}
-    shared.pop("TASKHAVEN_SDK_PORT")
     env = write_env(tmp_path / ".env", shared)
     check_loaded(Settings(_env_file=env))  # type: ignore[call-arg]
     server = ServerSettings(_env_file=env)  # type: ignore[call-arg]
