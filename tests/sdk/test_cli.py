@@ -35,11 +35,12 @@ def test_login_add_sync_list_forget(
 ) -> None:
     user = register(server)
     sync_base = server.url + "/API/v6/"
-    monkeypatch.setenv("TASKHAVEN_SDK_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TASKHAVEN_SDK_V2_PASSWORD", PASSWORD)  # the account's, for login
     code, out = run(capsys, *paths, "login", user["email"], "--base-url", sync_base)
     assert code == 0 and "saved" in out and user["token"] not in out
     saved = json.loads((tmp_path / "tokens.json").read_text())
     assert saved == {"sync_token": user["token"]}
+    monkeypatch.delenv("TASKHAVEN_SDK_V2_PASSWORD")  # half a V2 credential would warn
 
     # The server out of reach: the item waits in the queue.
     monkeypatch.setenv("TASKHAVEN_SDK_SYNC_BASE_URL", f"http://127.0.0.1:{free_port()}/API/v6/")

@@ -211,7 +211,7 @@ def authorize(
     *,
     listen: bool = True,
     open_browser: Opener | None = webbrowser.open,
-    prompt: Prompt = input,
+    prompt: Prompt | None = None,
     echo: Callable[[str], None] = print,
     timeout: float | None = 300,
 ) -> str:
@@ -240,4 +240,5 @@ def authorize(
     finally:
         if listener is not None:
             listener.close()
-    return auth.code_from(prompt("What is the URL you were redirected to? "))
+    ask = prompt or input  # looked up now, so a replaced `input` is the one asked
+    return auth.code_from(ask("What is the URL you were redirected to? "))

@@ -48,7 +48,7 @@ def _save(args: argparse.Namespace, **tokens: Any) -> None:
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Sync API: log in with the password; keep the API token."""
-    password = os.environ.get("TASKHAVEN_SDK_PASSWORD") or getpass.getpass("Password: ")
+    password = os.environ.get("TASKHAVEN_SDK_V2_PASSWORD") or getpass.getpass("Password: ")
     user = SyncClient.login(args.email, password, base_url=args.base_url)
     _save(args, sync_token=user.token)
     print(f"Logged in as {user.email}; the Sync API token is saved.")
