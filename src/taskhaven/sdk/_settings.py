@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
+import webbrowser
 from typing import Any, Self
 
 import httpx
@@ -178,6 +179,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources; the ``.env`` one reads only ``TASKHAVEN_SDK_*`` lines."""
         if isinstance(dotenv_settings, DotEnvSettingsSource):
             dotenv_settings = keep_own_lines(dotenv_settings)
         return init_settings, env_settings, dotenv_settings, file_secret_settings
@@ -209,8 +211,6 @@ class Settings(BaseSettings):
             redirect_uri=oauth_redirect_url,
             oauth_base_url=oauth_base_url or _oauth.oauth_base_for(DEFAULT_V1_BASE_URL),
         )
-        import webbrowser
-
         code = _oauth.authorize(
             auth, listen=listen, open_browser=webbrowser.open if open_browser else None,
             timeout=timeout,
