@@ -14,6 +14,7 @@ from taskhaven.core import totp
 from taskhaven.sdk import (
     APIError,
     AuthenticationError,
+    RateLimitError,
     Settings,
     TOTPRequiredError,
     UserSignOnV2,
@@ -117,3 +118,10 @@ def test_a_token_is_used_as_is(server: RunningServer) -> None:
     s = Settings(v2_username=user["email"], v2_password="wrong", v2_token=token)
     assert time.monotonic() - started < 1
     assert profile(server, s.model_copy(update={})).status_code == 200
+
+
+def test_a_429_at_sign_on_points_at_the_headers() -> None:
+    mock = httpx.MockTransport(lambda request: httpx.Response(429, json={"errorCode": "x"}))
+    with pytest.raises(RateLimitError) as caught, httpx.Client(transport=mock) as client:
+        Settings.v2_signon("a@example.com", "pw", None, "http://h/api/v2/", {}, client=client)
+    assert any("v2_user_agent" in note for note in caught.value.__notes__)

@@ -25,7 +25,7 @@ class _Configured:
 class BlockingClient(_Configured):
     """A client whose calls block; answers are validated strictly unless
     `settings.override_forbid_extra`. `client` or `transport` replace httpx's defaults (an
-    `httpx.MockTransport`, an in-process `httpx.WSGITransport`…); `retry` governs retries."""
+    `httpx.MockTransport`…); `retry` governs retries."""
 
     def __init__(
         self,
@@ -53,7 +53,7 @@ class BlockingClient(_Configured):
 
 
 class AwaitingClient(_Configured):
-    """The same for asyncio (`httpx.AsyncClient`, `httpx.ASGITransport`…)."""
+    """The same for asyncio (`httpx.AsyncClient`; `httpx.ASGITransport` runs an app in-process)."""
 
     def __init__(
         self,

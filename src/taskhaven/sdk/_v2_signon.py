@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from pyotp import TOTP
 
 from taskhaven.sdk._exceptions import (
+    RateLimitError,
     ResponseValidationError,
     TOTPRequiredError,
     TransportError,
@@ -18,6 +19,10 @@ from taskhaven.sdk._urls import join
 from taskhaven.sdk.models.user import UserSignOnV2, UserSignOnWithTOTPV2
 
 TOTP_REQUIRED = "Sign on requires TOTP verification, but no TOTP was provided."
+OUTDATED_HEADERS = (
+    "TickTick answers 429 to sign-ons whose browser headers look outdated: "
+    "try a current `v2_user_agent` and `v2_x_device`"
+)
 
 
 def _post(
@@ -28,7 +33,10 @@ def _post(
     except httpx.HTTPError as exc:
         raise TransportError(f"{url}: {exc}") from exc
     if not response.is_success:
-        raise from_response(response)
+        error = from_response(response)
+        if isinstance(error, RateLimitError):
+            error.add_note(OUTDATED_HEADERS)
+        raise error
     try:
         data = response.json()
     except ValueError as exc:
