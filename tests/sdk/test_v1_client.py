@@ -1,7 +1,7 @@
 """`V1Client` against a V1 API that follows the spec (§1.4), as an `httpx.MockTransport`.
 
-The answers are the spec's Appendix B samples; the server's own V1 API lands separately and
-is driven end to end in test_v1_live.py once it is there.
+The answers are the spec's Appendix B samples, so retries and errors can be scripted; the
+server's own V1 API is driven end to end in test_v1_live.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`Settings.v1_signon` and `V1Client` against the server's own OAuth provider and V1 API.
 
 The "browser" is an HTTP client that signs in on the authorize page, allows, and follows the
-redirect to the SDK's loopback listener. Skipped where the server has no V1 API yet.
+redirect to the SDK's loopback listener.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
@@ -18,10 +17,8 @@ from taskhaven.sdk import NotFoundError, Settings, TokenV1, V1Client
 from taskhaven.sdk import _settings as settings_module
 from taskhaven.sdk.models.v1 import CreateProjectV1, CreateTaskV1, UpdateProjectV1, UpdateTaskV1
 from tests.conftest import register
+from tests.oauth import flow
 from tests.servers import RunningServer, free_port
-
-pytest.importorskip("taskhaven.core.oauth")
-flow: Any = pytest.importorskip("tests.oauth.flow")
 
 
 def browser_for(
