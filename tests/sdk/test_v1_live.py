@@ -6,11 +6,8 @@ redirect to the SDK's loopback listener.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 
-import httpx
 import pytest
 
 from taskhaven.sdk import NotFoundError, Settings, TokenV1, V1Client
@@ -18,27 +15,8 @@ from taskhaven.sdk import _settings as settings_module
 from taskhaven.sdk.models.v1 import CreateProjectV1, CreateTaskV1, UpdateProjectV1, UpdateTaskV1
 from tests.conftest import register
 from tests.oauth import flow
+from tests.sdk.oauth_browser import browser_for
 from tests.servers import RunningServer, free_port
-
-
-def browser_for(
-    email: str, errors: list[BaseException], totp: str | None = None
-) -> Callable[[str], bool]:
-    def open_browser(url: str) -> bool:
-        def run() -> None:
-            try:
-                with httpx.Client() as browser:
-                    page = flow.sign_in(browser, url, email, totp=totp)
-                    answer = flow.consent(browser, url, page, "allow")
-                    assert answer.status_code in (302, 303), answer.text
-                    httpx.get(answer.headers["location"], timeout=10)  # the loopback listener
-            except BaseException as exc:  # reported by the test, not lost in the thread
-                errors.append(exc)
-
-        threading.Thread(target=run, daemon=True).start()
-        return True
-
-    return open_browser
 
 
 def signed_on(server: RunningServer, monkeypatch: pytest.MonkeyPatch) -> Settings:

@@ -24,7 +24,7 @@ from taskhaven.sdk._sync_client import MAX_COMMANDS, AsyncSyncClient, SyncClient
 from taskhaven.sdk._tokens import FileTokenStore, KeyringTokenStore, TokenStore
 from taskhaven.sdk._v1_client import AsyncV1Client, V1Client
 from taskhaven.sdk._v2_client import AsyncV2Client, V2Client
-from taskhaven.sdk.models.oauth import OAuthTokenV1
+from taskhaven.sdk.models.oauth import OAuthTokenSync, OAuthTokenV1
 from taskhaven.sdk.models.sync import Command, SyncResponse
 from taskhaven.sdk.models.user import UserSignOnV2, UserSignOnWithTOTPV2
 
@@ -44,6 +44,7 @@ __all__ = [
     "KeyringTokenStore",
     "NotFoundError",
     "OAuthError",
+    "OAuthTokenSync",
     "OAuthTokenV1",
     "OfflineSync",
     "PayloadTooLargeError",

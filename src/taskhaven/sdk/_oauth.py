@@ -18,11 +18,11 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from taskhaven.sdk._exceptions import (
     OAuthError,
@@ -33,6 +33,7 @@ from taskhaven.sdk._exceptions import (
 from taskhaven.sdk._urls import join, origin
 from taskhaven.sdk.models.oauth import V1_SCOPE, OAuthTokenV1
 
+T = TypeVar("T", bound=BaseModel)
 LOOPBACK_NAMES = {"localhost"}
 PAGE = (
     b"<!doctype html><meta charset=utf-8><title>taskhaven</title>"
@@ -174,11 +175,14 @@ def exchange(
     client_secret: str,
     *,
     client: httpx.Client | None = None,
-) -> OAuthTokenV1:
-    """Trade the code for a token at ``<base>/token`` (client credentials by HTTP Basic)."""
+    endpoint: str = "token",
+    answer: type[T] = OAuthTokenV1,  # type: ignore[assignment]
+) -> T:
+    """Trade the code for a token at ``<base>/<endpoint>`` (client credentials by HTTP
+    Basic); the answer validated as `answer`."""
     owned = client is None
     http_client = client or httpx.Client(timeout=30)
-    url = join(auth.oauth_base_url, "token")
+    url = join(auth.oauth_base_url, endpoint)
     data = {
         "grant_type": "authorization_code",
         "code": code,
@@ -197,7 +201,8 @@ def exchange(
     if not response.is_success:
         raise from_response(response)
     try:
-        return OAuthTokenV1.parse(response.json())
+        token: T = answer.model_validate(response.json())
+        return token
     except (ValueError, ValidationError) as exc:
         raise ResponseValidationError(f"{url}: {exc}") from exc
 

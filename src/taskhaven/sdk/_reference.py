@@ -18,7 +18,7 @@ from taskhaven.sdk import commands
 from taskhaven.sdk.models import oauth, sync, user, v1, v2
 
 SECTIONS: list[tuple[str, list[str]]] = [
-    ("Settings and sign-on", ["Settings", "TokenV1", "V2XDevice", "OAuthTokenV1",
+    ("Settings and sign-on", ["Settings", "TokenV1", "V2XDevice", "OAuthTokenV1", "OAuthTokenSync",
                               "UserSignOnV2", "UserSignOnWithTOTPV2"]),
     ("Clients", ["SyncClient", "AsyncSyncClient", "V1Client", "AsyncV1Client", "V2Client",
                  "AsyncV2Client", "RetryPolicy", "NO_RETRY", "MAX_COMMANDS"]),

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 import os
+import webbrowser
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
+from taskhaven.sdk import _oauth
 from taskhaven.sdk._call import Call
 from taskhaven.sdk._client_base import AwaitingClient, BlockingClient
 from taskhaven.sdk._http import SyncTransport, validate
 from taskhaven.sdk._settings import DEFAULT_SYNC_BASE_URL, Settings
+from taskhaven.sdk.models.oauth import SYNC_SCOPE, OAuthTokenSync
 from taskhaven.sdk.models.sync import (
     Backup,
     BusinessInvitation,
@@ -263,6 +266,40 @@ class SyncClient(_SyncConfig, BlockingClient):
         """
         data = {"email": email, "password": password}
         return _tokenless("login", data, base_url, transport, safe=True)
+
+    @staticmethod
+    def oauth_signon(
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        *,
+        scope: str = SYNC_SCOPE,
+        oauth_base_url: str | None = None,
+        listen: bool = True,
+        open_browser: bool = True,
+        timeout: float | None = 300,
+        client: httpx.Client | None = None,
+    ) -> OAuthTokenSync:
+        """An app's token for the Sync API by the Todoist-style OAuth flow (with PKCE).
+
+        The same flow as `Settings.v1_signon` (browser, loopback listener or pasted URL), with
+        Todoist's scopes (comma-separated: ``data:read``, ``data:read_write``,
+        ``data:delete``, ``task:add``, ``project:delete``) and its token endpoint
+        ``<oauth_base_url>access_token``; the base defaults to ``<origin of the Sync API's base
+        URL>/oauth/``. Put the answer's `access_token` in `Settings.sync_token`.
+        """
+        auth = _oauth.Authorization(
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            oauth_base_url=oauth_base_url or _oauth.oauth_base_for(_default_base_url()),
+            scope=scope,
+        )
+        opener = webbrowser.open if open_browser else None
+        code = _oauth.authorize(auth, listen=listen, open_browser=opener, timeout=timeout)
+        return _oauth.exchange(
+            auth, code, client_secret, client=client, endpoint="access_token",
+            answer=OAuthTokenSync,
+        )  # fmt: skip
 
     @staticmethod
     def login_with_google(

@@ -1,4 +1,5 @@
-"""OAuth 2.0 answers (RFC 6749 §5.1), as the V1 provider gives them."""
+"""OAuth 2.0 token answers (RFC 6749 §5.1): TickTick style for V1, Todoist style for the
+Sync API."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ class OAuthTokenV1(WireModel):
     @classmethod
     def _case_insensitive(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value  # RFC 6749 §5.1
+
+
+SYNC_SCOPE = "data:read_write,data:delete"
+
+
+class OAuthTokenSync(WireModel):
+    """A Todoist-style token answer: the token the Sync API takes in place of the API token."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    access_token: str
+    token_type: str = "Bearer"  # noqa: S105 (a token type, no secret)
