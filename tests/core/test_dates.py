@@ -702,6 +702,13 @@ class TestRruleToDateString:
             ("RRULE:FREQ=MONTHLY;INTERVAL=1;TT_WORKDAY=-1", "every month"),
             ("RRULE:FREQ=WEEKLY;INTERVAL=1;TT_SKIP=WEEKEND", "every week"),
             ("RRULE:FREQ=DAILY;INTERVAL=1;TT_SKIP=WEEKEND", "every workday"),
+            # The shapes the whole grammar words.
+            ("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "every other monday"),
+            ("RRULE:FREQ=MONTHLY;BYDAY=1MO", "every 1st monday"),
+            ("RRULE:FREQ=MONTHLY;BYMONTHDAY=-1", "every last day"),
+            ("RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15", "every 1st and 15th"),
+            ("RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15", "every 2 months on the 15th"),
+            ("RRULE:FREQ=DAILY;UNTIL=20250101", "every day until 2025-01-01"),
         ],
     )
     def test_expressible(self, rrule: str, expected: str) -> None:
@@ -716,11 +723,6 @@ class TestRruleToDateString:
             "RRULE:FREQ=HOURLY;INTERVAL=1",
             "RRULE:FREQ=DAILY;COUNT=5",
             "RRULE:FREQ=DAILY;UNTIL=20250101T000000Z",
-            "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
-            "RRULE:FREQ=MONTHLY;BYDAY=1MO",
-            "RRULE:FREQ=MONTHLY;BYMONTHDAY=-1",
-            "RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15",
-            "RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15",
             "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
             "RRULE:FREQ=YEARLY;BYMONTH=2",
             "RRULE:FREQ=DAILY;INTERVAL=0",
@@ -812,6 +814,8 @@ def _interval_form(unit: str, n: int) -> str:
 def _weekday_form(days: frozenset[int]) -> str:
     if days == frozenset(range(5)):
         return "every workday"
+    if days == frozenset((5, 6)):
+        return "every weekend"
     return "every " + ", ".join(_DAYS[d] for d in sorted(days))
 
 

@@ -8,6 +8,7 @@ adapters' business.
 
 - ``timestamps``: ISO-8601 and Unix input, wall-clock time to UTC and back
 - ``freetext``: the date a person wrote ("tomorrow @ 10", "every other week")
+- ``languages``: other languages' date words, rewritten into the English grammar's
 - ``recurrence``: a recurrence rule and its occurrences
 - ``rrules``: the same recurrence as RRULE text and as a date string
 - ``occurrences``: when a recurring task is due next
@@ -15,9 +16,20 @@ adapters' business.
 
 from __future__ import annotations
 
-from taskhaven.core.dates.freetext import Due, is_recurring, parse_date_string
-from taskhaven.core.dates.occurrences import next_occurrence, next_rrule_occurrence
-from taskhaven.core.dates.rrules import date_string_to_rrule, rrule_to_date_string
+from taskhaven.core.dates.freetext import Due, is_from_completion, is_recurring, parse_date_string
+from taskhaven.core.dates.occurrences import (
+    next_occurrence,
+    next_rrule_occurrence,
+    next_rule_occurrence,
+)
+from taskhaven.core.dates.recurrence import Rule
+from taskhaven.core.dates.rrules import (
+    date_string_to_rrule,
+    rrule_to_date_string,
+    rule_from_rrule,
+    rule_to_rrule,
+    rule_to_text,
+)
 from taskhaven.core.dates.timestamps import InvalidDate, as_utc, iso_moment, parse_iso, to_utc
 from taskhaven.core.dates.vocabulary import ALL_DAY_CLOCK
 
@@ -25,14 +37,20 @@ __all__ = [
     "ALL_DAY_CLOCK",
     "Due",
     "InvalidDate",
+    "Rule",
     "as_utc",
     "date_string_to_rrule",
+    "is_from_completion",
     "is_recurring",
     "iso_moment",
     "next_occurrence",
     "next_rrule_occurrence",
+    "next_rule_occurrence",
     "parse_date_string",
     "parse_iso",
     "rrule_to_date_string",
+    "rule_from_rrule",
+    "rule_to_rrule",
+    "rule_to_text",
     "to_utc",
 ]

@@ -7,13 +7,13 @@ across DST changes; results are aware UTC.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
 from taskhaven.core.dates.freetext import split_recurring
-from taskhaven.core.dates.recurrence import MAX_STEPS, occurrences
+from taskhaven.core.dates.recurrence import MAX_STEPS, Rule, occurrences
 from taskhaven.core.dates.timestamps import (
     InvalidDate,
     as_utc,
@@ -25,7 +25,12 @@ from taskhaven.core.dates.timestamps import (
 
 
 def next_occurrence(
-    date_string: str, current: datetime, *, tz: ZoneInfo, now: datetime
+    date_string: str,
+    current: datetime,
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+    lang: str | None = None,
 ) -> datetime:
     """Due moment after completing one occurrence of a recurring item.
 
@@ -33,21 +38,40 @@ def next_occurrence(
     current's local time of day. The result is strictly after `current`; when the item is
     overdue, occurrences that are already in the past (not after `now`) are skipped too,
     so completing a week-old "every day" task makes it due today, not six days ago.
+    "every! ..." counts from the completion instead: the series restarts on `now`'s local
+    day (at current's time of day) and the first occurrence after that day is next.
     """
-    rule, _clock = split_recurring(date_string)
+    now_utc = as_utc(now)
+    today = to_local(now_utc, tz).date()
+    rule, _clock = split_recurring(date_string, today, lang)
+    return next_rule_occurrence(rule, current, tz=tz, now=now_utc, text=date_string)
+
+
+def next_rule_occurrence(
+    rule: Rule, current: datetime, *, tz: ZoneInfo, now: datetime, text: str = ""
+) -> datetime:
+    """`next_occurrence` for a Rule already read."""
     current_utc = as_utc(current)
     now_utc = as_utc(now)
     start = to_local(current_utc, tz).replace(tzinfo=None)
+    floor = max(current_utc, now_utc)
+    if rule.from_completion:
+        completed = to_local(now_utc, tz)
+        start = datetime.combine(completed.date(), start.time())
+        # Todoist's every!: the next one counts from the day the task was done.
+        floor = to_utc(datetime.combine(completed.date(), time(23, 59, 59)), tz)
     try:
         for step, occurrence in enumerate(occurrences(rule, start)):
+            if rule.from_completion and step == 0 and rule.plain:
+                continue  # "every! 3 days" done today is due in three days, not today
             moment = to_utc(occurrence, tz)
-            if moment > current_utc and moment > now_utc:
+            if moment > floor:
                 return moment
             if step > MAX_STEPS:
                 break
     except InvalidDate:
         pass  # ran off the end of the calendar
-    raise InvalidDate(f"recurrence has no next occurrence: {date_string!r}")
+    raise InvalidDate(f"recurrence has no next occurrence: {text or rule!r}")
 
 
 def _next_erule(text: str, current_utc: datetime, tz: ZoneInfo) -> datetime:

@@ -1,72 +1,123 @@
 """A recurrence as RRULE text and as a date string: the same meaning, two spellings.
 
-Only recurrences both can say convert; anything else maps to None, so a caller keeps
-what it has instead of inventing an approximation.
+``rule_to_text`` words every Rule in the English grammar, so that reading the words back
+gives the same Rule; an RRULE converts when it denotes such a Rule, and anything else maps
+to None, so a caller keeps what it has instead of inventing an approximation.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY
 
 from taskhaven.core.dates.freetext import is_recurring, split_recurring
 from taskhaven.core.dates.recurrence import Rule
 from taskhaven.core.dates.timestamps import InvalidDate
-from taskhaven.core.dates.vocabulary import MONTH_ABBR, RRULE_DAYS, WEEKDAY_FULL, WORKDAYS
+from taskhaven.core.dates.vocabulary import MONTH_ABBR, RRULE_DAYS, WEEKDAY_FULL, WEEKEND, WORKDAYS
 
 _FREQ_NAMES = {DAILY: "DAILY", WEEKLY: "WEEKLY", MONTHLY: "MONTHLY", YEARLY: "YEARLY"}
 _FREQ_BY_NAME = {name: freq for freq, name in _FREQ_NAMES.items()}
 _UNIT_NAMES = {DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year"}
-
-
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+_BYDAY_RE = re.compile(r"(?P<n>[+-]?\d)?(?P<day>MO|TU|WE|TH|FR|SA|SU)")
 
 
 def _ordinal(n: int) -> str:
+    if n == -1:
+        return "last"
     if 10 <= n % 100 <= 20:
         return f"{n}th"
     return f"{n}{_ORDINAL_SUFFIX.get(n % 10, 'th')}"
 
 
-def _rule_to_rrule(rule: Rule) -> str:
+def rule_to_rrule(rule: Rule) -> str:
+    """The RRULE line for `rule` (``every!`` is TickTick's ``repeatFrom``, not a part)."""
     parts = [f"FREQ={_FREQ_NAMES[rule.freq]}", f"INTERVAL={rule.interval}"]
     if rule.weekdays:
-        parts.append("BYDAY=" + ",".join(RRULE_DAYS[d] for d in rule.weekdays))
+        prefix = "" if rule.ordinal is None else str(rule.ordinal)
+        parts.append("BYDAY=" + ",".join(prefix + RRULE_DAYS[d] for d in rule.weekdays))
     if rule.month is not None:
         parts.append(f"BYMONTH={rule.month}")
-    if rule.monthday is not None:
-        parts.append(f"BYMONTHDAY={rule.monthday}")
+    if rule.monthdays:
+        parts.append("BYMONTHDAY=" + ",".join(str(d) for d in rule.monthdays))
+    if rule.setpos is not None:
+        parts.append(f"BYSETPOS={rule.setpos}")
+    if rule.until is not None:
+        parts.append(f"UNTIL={rule.until:%Y%m%d}T235959")
     return "RRULE:" + ";".join(parts)
 
 
-def _rule_to_text(rule: Rule) -> str:
+def _days_text(days: tuple[int, ...]) -> str:
+    if days == WORKDAYS:
+        return "workday"
+    if days == WEEKEND:
+        return "weekend"
+    return ", ".join(WEEKDAY_FULL[d] for d in days)
+
+
+def _monthdays_text(days: tuple[int, ...]) -> str:
+    names = ["last day" if d == -1 else _ordinal(d) for d in days]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _selector_text(rule: Rule) -> str | None:
+    """The days part of `rule` ("monday, friday", "3rd friday", "1st and 15th")."""
+    if rule.setpos is not None:
+        return f"{_ordinal(rule.setpos)} workday"
+    if rule.freq == YEARLY and rule.month is not None:
+        mon = MONTH_ABBR[rule.month - 1].lower()
+        if rule.ordinal is not None:
+            return f"{_ordinal(rule.ordinal)} {WEEKDAY_FULL[rule.weekdays[0]]} of {mon}"
+        return f"{rule.monthdays[0]} {mon}"
+    if rule.ordinal is not None:
+        return f"{_ordinal(rule.ordinal)} {WEEKDAY_FULL[rule.weekdays[0]]}"
     if rule.weekdays:
-        if rule.weekdays == WORKDAYS:
-            return "every workday"
-        return "every " + ", ".join(WEEKDAY_FULL[d] for d in rule.weekdays)
-    if rule.month is not None and rule.monthday is not None:
-        return f"every {rule.monthday} {MONTH_ABBR[rule.month - 1].lower()}"
-    if rule.monthday is not None:
-        return f"every {_ordinal(rule.monthday)}"
+        return _days_text(rule.weekdays)
+    if rule.monthdays:
+        return _monthdays_text(rule.monthdays)
+    return None
+
+
+def rule_to_text(rule: Rule) -> str:
+    """`rule` in the English grammar ("every other monday", "every 2 months on the 15th")."""
+    every = "every!" if rule.from_completion else "every"
     unit = _UNIT_NAMES[rule.freq]
-    return f"every {unit}" if rule.interval == 1 else f"every {rule.interval} {unit}s"
+    selector = _selector_text(rule)
+    if selector is None:
+        text = f"{every} {unit}" if rule.interval == 1 else f"{every} {rule.interval} {unit}s"
+    elif rule.interval == 1:
+        text = f"{every} {selector}"
+    elif rule.interval == 2 and rule.freq == WEEKLY:
+        text = f"{every} other {selector}"
+    else:
+        text = f"{every} {rule.interval} {unit}s on {'the ' if rule.monthdays else ''}{selector}"
+    if rule.until is not None:
+        text += f" until {rule.until.isoformat()}"
+    return text
 
 
-def date_string_to_rrule(date_string: str | None) -> str | None:
-    """RRULE for a recurring Todoist date string, so V2 clients see the same recurrence.
+def _utc_today() -> date:
+    return datetime.now(UTC).date()
 
-    The time of day is not encoded: it lives in the due moment.
+
+def date_string_to_rrule(
+    date_string: str | None, *, today: date | None = None, lang: str | None = None
+) -> str | None:
+    """RRULE for a recurring date string, so V2 clients see the same recurrence.
+
+    The time of day is not encoded: it lives in the due moment. `today` (the user's local
+    date) places an "until" day written without a year; callers that have a clock pass it.
     """
     if not is_recurring(date_string):
         return None
     assert date_string is not None
     try:
-        rule, _clock = split_recurring(date_string)
+        rule, _clock = split_recurring(date_string, today or _utc_today(), lang)
     except InvalidDate:
         return None
-    return _rule_to_rrule(rule)
+    return rule_to_rrule(rule)
 
 
 def _int_in(text: str, low: int, high: int) -> int | None:
@@ -97,56 +148,86 @@ def _rrule_parts(rrule_text: str) -> dict[str, str] | None:
     return parts
 
 
-def _rule_from_rrule(rrule_text: str) -> Rule | None:
+def _until(text: str) -> date | None:
+    # A day, or its last second: other times of day are not a day a date string can name.
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T235959Z?)?", text)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def rule_from_rrule(rrule_text: str, *, from_completion: bool = False) -> Rule | None:
     """The Rule an RRULE denotes, or None when a date string cannot say the same thing."""
     parts = _rrule_parts(rrule_text)
     if parts is None:
         return None
-    skip_weekend = parts.get("TT_SKIP") == "WEEKEND"
-    known = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "WKST"}
+    known = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "UNTIL", "WKST"}
     if any(key not in known and not key.startswith("TT_") for key in parts):
         return None
     freq = _FREQ_BY_NAME.get(parts.get("FREQ", ""))
-    if freq is None:
-        return None
     interval = _int_in(parts.get("INTERVAL", "1"), 1, 9999)
-    if interval is None:
+    if freq is None or interval is None:
         return None
-    byday, bymonthday, bymonth = parts.get("BYDAY"), parts.get("BYMONTHDAY"), parts.get("BYMONTH")
+    weekdays: tuple[int, ...] = ()
+    ordinal: int | None = None
+    if "BYDAY" in parts:
+        found = [_BYDAY_RE.fullmatch(code) for code in parts["BYDAY"].split(",")]
+        if any(m is None for m in found):
+            return None
+        ordinals = {m["n"] for m in found if m is not None}
+        if len(ordinals) != 1:
+            return None
+        weekdays = tuple(sorted({RRULE_DAYS.index(m["day"]) for m in found if m is not None}))
+        (raw,) = ordinals
+        ordinal = int(raw) if raw else None
+    monthdays: tuple[int, ...] = ()
+    if "BYMONTHDAY" in parts:
+        values = [_int_in(v, -1, 31) for v in parts["BYMONTHDAY"].split(",")]
+        if any(v is None or v == 0 for v in values):
+            return None
+        monthdays = tuple(
+            sorted({v for v in values if v is not None}, key=lambda d: 99 if d < 0 else d)
+        )
+    month = _int_in(parts["BYMONTH"], 1, 12) if "BYMONTH" in parts else None
+    if "BYMONTH" in parts and month is None:
+        return None
+    setpos = _int_in(parts["BYSETPOS"], -1, 5) if "BYSETPOS" in parts else None
+    until = _until(parts["UNTIL"]) if "UNTIL" in parts else None
+    if "UNTIL" in parts and until is None:
+        return None
+    if parts.get("TT_SKIP") == "WEEKEND" and freq == DAILY and interval == 1 and not weekdays:
+        freq, weekdays = WEEKLY, WORKDAYS
+    if freq == DAILY and weekdays and interval == 1:
+        freq = WEEKLY
+    rule = Rule(
+        freq,
+        interval=interval,
+        weekdays=weekdays,
+        ordinal=ordinal,
+        monthdays=monthdays,
+        month=month,
+        setpos=setpos,
+        until=until,
+        from_completion=from_completion,
+    )
+    # Only what the grammar reads back identically is a Rule a date string can say.
+    try:
+        again, _clock = split_recurring(rule_to_text(rule), until or date(2000, 1, 3))
+    except (InvalidDate, IndexError):
+        return None
+    return rule if again == rule else None
 
-    if byday is not None:
-        if freq != WEEKLY or interval != 1 or bymonthday or bymonth:
-            return None
-        codes = byday.split(",")
-        if any(code not in RRULE_DAYS for code in codes):
-            return None
-        return Rule(WEEKLY, weekdays=tuple(sorted({RRULE_DAYS.index(c) for c in codes})))
-    if bymonth is not None:
-        month = _int_in(bymonth, 1, 12)
-        day = _int_in(bymonthday or "", 1, 31)
-        if freq != YEARLY or interval != 1 or month is None or day is None:
-            return None
-        try:
-            date(2000, month, day)
-        except ValueError:
-            return None
-        return Rule(YEARLY, monthday=day, month=month)
-    if bymonthday is not None:
-        day = _int_in(bymonthday, 1, 31)
-        if freq != MONTHLY or interval != 1 or day is None:
-            return None
-        return Rule(MONTHLY, monthday=day)
-    if skip_weekend and freq == DAILY and interval == 1:
-        return Rule(WEEKLY, weekdays=WORKDAYS)
-    return Rule(freq, interval=interval)
 
-
-def rrule_to_date_string(rrule: str | None) -> str | None:
-    """Todoist date string for a TickTick repeatFlag, or None if none says the same thing.
+def rrule_to_date_string(rrule: str | None, *, from_completion: bool = False) -> str | None:
+    """Date string for a TickTick repeatFlag, or None if none says the same thing.
 
     TT_SKIP/TT_WORKDAY are tolerated; "daily, skipping weekends" becomes "every workday".
+    ``from_completion`` (TickTick's ``repeatFrom`` 1) is spelled "every!".
     """
     if not rrule:
         return None
-    rule = _rule_from_rrule(rrule)
-    return None if rule is None else _rule_to_text(rule)
+    rule = rule_from_rrule(rrule, from_completion=from_completion)
+    return None if rule is None else rule_to_text(rule)

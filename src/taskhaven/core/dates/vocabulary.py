@@ -42,3 +42,16 @@ ORD = r"(?:st|nd|rd|th)"
 # A whole-day date is due at the end of its local day: 23:59:59 wall-clock time in the
 # user's zone, stored as UTC (the Sync API's convention, which the core keeps).
 ALL_DAY_CLOCK = time(23, 59, 59)
+
+WEEKEND = (5, 6)
+
+# The times of day a word names ("tomorrow morning", "every evening", "tonight").
+PERIOD_CLOCKS = {
+    "morning": time(9, 0),
+    "noon": time(12, 0),
+    "midday": time(12, 0),
+    "afternoon": time(15, 0),
+    "evening": time(19, 0),
+    "tonight": time(19, 0),
+    "night": time(21, 0),
+}

@@ -64,15 +64,33 @@ def item_zone(unit: Unit, time_zone: str | None) -> ZoneInfo:
     return _user_zone(unit)[0]
 
 
-def parse_date_string(unit: Unit, text: str, lang: str = "en") -> dates.Due | None:
-    """Free text in the user's zone; ``None`` for text that clears the date."""
+class UnreadableDate(InvalidDateArgument):
+    """A date string the grammar cannot read; the message quotes it and says why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__("date_string")
+        self.message = f"Invalid date format: {text!r} ({reason})"
+        self.args = (self.message,)
+
+
+def parse_date_string(
+    unit: Unit, text: str, lang: str | None = None, *, detect: bool = True
+) -> dates.Due | None:
+    """Free text in the user's zone; ``None`` for text that clears the date.
+
+    The text is read in `lang` (the user's ``lang`` when None), then English; with
+    `detect`, then in every other language the grammar knows (an item's ``date_lang`` the
+    client did not choose is only a default).
+    """
     zone, next_week = _user_zone(unit)
+    if lang is None:
+        lang = str(_user(unit).get("lang") or "en")
     try:
         return dates.parse_date_string(
-            text, tz=zone, now=unit.now, lang=lang, next_week_day=next_week
+            text, tz=zone, now=unit.now, lang=lang, next_week_day=next_week, detect=detect
         )
     except (ValueError, OverflowError) as exc:  # dates.InvalidDate is a ValueError
-        raise InvalidDateArgument("date_string") from exc
+        raise UnreadableDate(text[:200], str(exc).split(":")[0]) from exc
 
 
 def end_of_day(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -94,14 +112,21 @@ def _label(
     rrule: str | None,
     zone: ZoneInfo,
     current: Row | None,
+    from_completion: bool = False,
 ) -> str | None:
     """The date string for a due date set without one (V2 writes, bare ``due_at``)."""
     cur_text = current["date_string"] if current else None
     if rrule:
         # Keep the user's own wording while it still says the same recurrence.
-        if cur_text and dates.date_string_to_rrule(cur_text) == rrule:
+        today = (moment or datetime.now(UTC)).astimezone(zone).date()
+        lang = current["date_lang"] if current else None
+        if (
+            cur_text
+            and dates.date_string_to_rrule(cur_text, today=today, lang=lang) == rrule
+            and dates.is_from_completion(cur_text, lang) == from_completion
+        ):
             return str(cur_text)
-        text = dates.rrule_to_date_string(rrule)
+        text = dates.rrule_to_date_string(rrule, from_completion=from_completion)
         if text:
             if moment is not None and not all_day:
                 text += f" at {moment.astimezone(zone):%H:%M}"
@@ -151,11 +176,22 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
         text = fields["date_string"]
         if text is not None:
             check_text(text, "date_string", MAX_DATE_STRING)
-        due = parse_date_string(unit, text, lang) if text and text.strip() else None
+        explicit = "date_lang" in fields
+        due = (
+            parse_date_string(unit, text, lang, detect=not explicit)
+            if text and text.strip()
+            else None
+        )
         label = text if due is not None else None
         moment = due.moment if due is not None else None
         all_day = due.all_day if due is not None else False
-        rrule = dates.date_string_to_rrule(text) if due is not None and due.recurring else None
+        rule = due.rule if due is not None and due.recurring else None
+        rrule = dates.rule_to_rrule(rule) if rule is not None else None
+        if rule is not None and "repeat_from" not in fields:
+            if rule.from_completion:
+                out["repeat_from"] = 1
+            elif current is not None and current["repeat_from"] == 1:
+                out["repeat_from"] = 0
         if fields.get("due_at") is not None:
             moment = check_moment(fields["due_at"], "due_at")
             all_day = _is_all_day_moment(moment, zone) if moment else False
@@ -183,7 +219,10 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
             if "repeat_flag" in fields
             else (current["repeat_flag"] if current else None)
         )
-        label = _label(moment, all_day and moment is not None, rrule, zone, current)
+        repeat_from = fields.get("repeat_from", current["repeat_from"] if current else None)
+        label = _label(
+            moment, all_day and moment is not None, rrule, zone, current, repeat_from == 1
+        )
     out.update(
         date_string=label,
         due_at=moment,
@@ -198,13 +237,20 @@ def next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
     not in the past: a week-overdue daily item becomes due today, not six days ago)."""
     zone = item_zone(unit, row["time_zone"])
     current = row["due_at"] or unit.now
+    lang = row.get("date_lang")
     try:
         if dates.is_recurring(date_string):
             assert date_string is not None
-            return dates.next_occurrence(date_string, current, tz=zone, now=unit.now)
+            return dates.next_occurrence(date_string, current, tz=zone, now=unit.now, lang=lang)
         rrule = row["repeat_flag"]
         if not rrule:
             raise InvalidArgument("id", "Invalid argument value: id (the item does not recur)")
+        if row.get("repeat_from") == 1:
+            # Counted from the completion: the series restarts on today's date.
+            rule = dates.rule_from_rrule(rrule, from_completion=True)
+            if rule is not None:
+                return dates.next_rule_occurrence(rule, current, tz=zone, now=unit.now)
+            current = max(dates.as_utc(current), unit.now)
         moment = dates.next_rrule_occurrence(rrule, current, tz=zone)
         for _ in range(_MAX_CATCH_UP):
             if moment > unit.now:
