@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,9 @@ import pytest
 import todoist
 
 from taskhaven.core.dates import date_string_to_rrule, next_occurrence, parse_date_string
+from tests.oauth.flow import v1_token
 from tests.servers import RunningServer
+from tests.v1.clients import raw
 from tests.v2.batch_helpers import V2, oid, task, v2_account
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -218,3 +220,58 @@ def test_item_close_moves_each_rule_shape_to_its_next_occurrence(v2: V2) -> None
         }
         assert new in expected, text
         assert after[text]["checked"] == 0 and after[text]["date_string"] == text
+
+
+V1_RULES = [
+    "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+    "RRULE:FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=-1",
+    "RRULE:FREQ=MONTHLY;INTERVAL=1;BYDAY=3FR",
+    "RRULE:FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=1,15",
+    "RRULE:FREQ=MONTHLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+    "RRULE:FREQ=YEARLY;INTERVAL=1;BYMONTH=1;BYMONTHDAY=3",
+    "RRULE:FREQ=DAILY;INTERVAL=1;TT_SKIP=WEEKEND",
+]
+
+
+def test_v1_complete_moves_each_rule_shape_to_its_next_occurrence(v2: V2) -> None:
+    token = v1_token(v2.server, v2.user["email"])
+    due = "2025-03-10T09:00:00+0000"  # a Monday, 10:00 in Berlin
+    start = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+    for rrule in V1_RULES:
+        created = raw(
+            v2.server,
+            token,
+            "POST",
+            "task",
+            json={
+                "title": rrule,
+                "projectId": v2.inbox,
+                "dueDate": due,
+                "timeZone": "Europe/Berlin",
+                "repeatFlag": rrule,
+            },
+        ).json()
+        done = raw(v2.server, token, "POST", f"project/{v2.inbox}/task/{created['id']}/complete")
+        assert done.status_code == 200, done.text
+        now = datetime.now(UTC)
+        moved = v2.tasks()[created["id"]]
+        assert moved["status"] == 0
+        words = items(v2)[rrule]["date_string"]
+        expected = next_occurrence(words, start, tz=BERLIN, now=now)
+        assert moved["dueDate"] == expected.strftime("%Y-%m-%dT%H:%M:%S.000+0000"), rrule
+        assert moved["repeatFlag"] == rrule
+
+
+def test_closing_the_last_occurrence_of_a_series_closes_the_item(v2: V2) -> None:
+    berlin(v2)
+    tomorrow = datetime.now(UTC).astimezone(BERLIN).date() + timedelta(days=1)
+    text = f"every day until {tomorrow.isoformat()}"
+    add = cmd("item_add", {"content": "Course", "date_string": text}, temp_id=str(uuid.uuid4()))
+    assert set(run(v2.server, v2.user["token"], [add])["SyncStatus"].values()) == {"ok"}
+    item_id = items(v2)["Course"]["id"]
+    for _ in range(2):
+        close = cmd("item_close", {"id": item_id})
+        assert set(run(v2.server, v2.user["token"], [close])["SyncStatus"].values()) == {"ok"}
+    course = items(v2).get("Course")
+    # Tomorrow was the last day: the second close checks it (and moves it to history).
+    assert course is None or course["checked"] == 1

@@ -10,7 +10,13 @@ from sqlalchemy import Connection, select
 from taskhaven.core import dates, hierarchy, projects, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument
-from taskhaven.core.items.due import end_of_day, item_zone, next_due, parse_date_string
+from taskhaven.core.items.due import (
+    end_of_day,
+    item_zone,
+    next_due,
+    parse_date_string,
+    series_ended,
+)
 from taskhaven.core.items.fields import MAX_DATE_STRING, check_bool, check_moment, check_text
 from taskhaven.core.items.lookups import get, is_recurring
 from taskhaven.core.items.writing import completion_values, next_order, parents_from_indents, touch
@@ -92,7 +98,7 @@ def close(unit: Unit, item_id: int) -> None:
     """What the apps do on tap: a recurring item moves to its next occurrence; a sub-item
     is checked but stays in the list; any other item is checked and goes to history."""
     row = get(unit.conn, unit.user_id, item_id)
-    if is_recurring(row):
+    if is_recurring(row) and not series_ended(unit, row):
         _reschedule(unit, row, new_date=None, date_string=None, forward=True)
     elif row["indent"] > 1 or row["parent_id"] is not None:
         complete(unit, item_id, force_history=False)
@@ -133,7 +139,7 @@ def _reschedule(
         text = date_string if parsed is not None else None
         values["date_string"] = text
         values["repeat_flag"] = (
-            dates.date_string_to_rrule(date_string) if parsed and parsed.recurring else None
+            dates.rule_to_rrule(parsed.rule) if parsed and parsed.rule is not None else None
         )
         if parsed is not None:
             values["all_day"] = parsed.all_day

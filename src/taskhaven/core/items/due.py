@@ -259,3 +259,13 @@ def next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
         return moment
     except (ValueError, OverflowError) as exc:
         raise InvalidDateArgument("date_string") from exc
+
+
+def series_ended(unit: Unit, row: Row) -> bool:
+    """A recurring item whose rule has no occurrence after its due date ("until" passed):
+    completing it closes it like any other item."""
+    try:
+        next_due(unit, row, row["date_string"])
+    except InvalidDateArgument:
+        return True
+    return False
