@@ -8,7 +8,9 @@ meaning at the same moment.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +24,7 @@ from taskhaven.core.dates import (
     rule_to_text,
 )
 
+DOCS = Path(__file__).parent.parent.parent / "docs"
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
 
@@ -428,3 +431,15 @@ def test_several_times_a_day_say_so(text: str) -> None:
 def test_shorter_than_a_day_says_so(text: str) -> None:
     with pytest.raises(InvalidDate, match="shorter than a day"):
         parse_date_string(text, tz=BERLIN, now=NOW)
+
+
+def test_the_documented_recurrence_table_says_what_the_grammar_reads() -> None:
+    text = (DOCS / "sync-api-items.md").read_text()
+    table = text.split("#### Recurring forms and their RRULE", 1)[1].split("\n\n#", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 25
+    for row in rows:
+        phrases_cell, rule_cell = row.split("|")[1:3]
+        rrule = re.findall(r"`([^`]+)`", rule_cell)[0]
+        for phrase in re.findall(r"`([^`]+)`", phrases_cell):
+            assert date_string_to_rrule(phrase, today=NOW.date()) == rrule, phrase

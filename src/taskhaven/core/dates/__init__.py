@@ -12,6 +12,7 @@ adapters' business.
 - ``recurrence``: a recurrence rule and its occurrences
 - ``rrules``: the same recurrence as RRULE text and as a date string
 - ``occurrences``: when a recurring task is due next
+- ``quickadd``: a whole quick-add line (content, date, priority, project, labels, note)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from taskhaven.core.dates.occurrences import (
     next_rrule_occurrence,
     next_rule_occurrence,
 )
+from taskhaven.core.dates.quickadd import QuickAdd, parse_quick_add
 from taskhaven.core.dates.recurrence import Rule
 from taskhaven.core.dates.rrules import (
     date_string_to_rrule,
@@ -37,6 +39,7 @@ __all__ = [
     "ALL_DAY_CLOCK",
     "Due",
     "InvalidDate",
+    "QuickAdd",
     "Rule",
     "as_utc",
     "date_string_to_rrule",
@@ -48,6 +51,7 @@ __all__ = [
     "next_rule_occurrence",
     "parse_date_string",
     "parse_iso",
+    "parse_quick_add",
     "rrule_to_date_string",
     "rule_from_rrule",
     "rule_to_rrule",
