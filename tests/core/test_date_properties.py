@@ -28,9 +28,30 @@ from tests.moments import ZONES
 BERLIN = ZoneInfo("Europe/Berlin")
 DST_ZONES = [*ZONES, BERLIN, ZoneInfo("Australia/Sydney"), ZoneInfo("America/Sao_Paulo")]
 
-# Moments around DST changes in both hemispheres, and ordinary ones.
-nows = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)).map(
-    lambda naive: naive.replace(tzinfo=UTC)
+
+def _dst_changes(year: int) -> list[datetime]:
+    """The UTC days on which one of the zones changes its offset."""
+    out = []
+    for zone in DST_ZONES:
+        day = datetime(year, 1, 1, tzinfo=UTC)
+        for _ in range(366):
+            following = day + timedelta(days=1)
+            if day.astimezone(zone).utcoffset() != following.astimezone(zone).utcoffset():
+                out.append(day)
+            day = following
+    return out
+
+
+# Moments within three days of a DST change in some zone, and ordinary ones.
+nows = st.one_of(
+    st.builds(
+        lambda change, hours: change + timedelta(hours=hours),
+        st.sampled_from(_dst_changes(2025) + _dst_changes(2026)),
+        st.integers(-72, 72),
+    ),
+    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)).map(
+        lambda naive: naive.replace(tzinfo=UTC)
+    ),
 )
 zones = st.sampled_from(DST_ZONES)
 recurring_phrases = st.sampled_from([text for text, _rrule, _due in RECURRING])

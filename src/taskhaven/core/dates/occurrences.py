@@ -59,7 +59,8 @@ def next_rule_occurrence(
         completed = to_local(now_utc, tz)
         start = datetime.combine(completed.date(), start.time())
         # Todoist's every!: the next one counts from the day the task was done.
-        floor = to_utc(datetime.combine(completed.date(), time(23, 59, 59)), tz)
+        # Still strictly after the current one, when done days before it was due.
+        floor = max(current_utc, to_utc(datetime.combine(completed.date(), time(23, 59, 59)), tz))
     try:
         for step, occurrence in enumerate(occurrences(rule, start)):
             if rule.from_completion and step == 0 and rule.plain:

@@ -159,7 +159,7 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
       local day in the item's zone; switched off, the moment stays; None keeps the flag.
     """
     out: dict[str, Any] = {}
-    lang = current["date_lang"] if current else "en"
+    lang: str | None = current["date_lang"] if current else None
     if "date_lang" in fields:
         lang = out["date_lang"] = check_date_lang(fields["date_lang"])
     if not DATE_KEYS & fields.keys():
