@@ -15,12 +15,20 @@ from taskhaven.api.ticktick.codes.checklist import (
     checklist_entry,
 )
 from taskhaven.api.ticktick.codes.colours import normalise_color
+from taskhaven.api.ticktick.codes.display import (
+    project_kind,
+    shown_zone,
+    task_all_day,
+    task_dates,
+    task_kind,
+)
 from taskhaven.api.ticktick.codes.priorities import (
     PRIORITY_FROM_TICKTICK,
     PRIORITY_TO_TICKTICK,
     priority_from_ticktick,
     priority_to_ticktick,
 )
+from taskhaven.api.ticktick.codes.project_fields import project_changes
 from taskhaven.api.ticktick.codes.rules import MAX_RULE, check_repeat_flag, check_time_zone
 from taskhaven.api.ticktick.codes.statuses import (
     ABANDONED,
@@ -44,6 +52,14 @@ from taskhaven.api.ticktick.codes.tags import (
     tag_label_from_label_name,
     tag_name,
     tag_name_from_label_name,
+)
+from taskhaven.api.ticktick.codes.task_fields import (
+    TaskValues,
+    checklist_changes,
+    task_changes,
+    task_text,
+    task_zone,
+    utc,
 )
 from taskhaven.api.ticktick.codes.timestamps import format_v2
 from taskhaven.api.ticktick.codes.triggers import (
@@ -75,11 +91,13 @@ __all__ = [
     "PRIORITY_TO_TICKTICK",
     "STATUSES",
     "TAG_FORBIDDEN",
+    "TaskValues",
     "check_point",
     "check_repeat_flag",
     "check_status",
     "check_tag_label",
     "check_time_zone",
+    "checklist_changes",
     "checklist_entry",
     "checklist_status_to_v1",
     "etag",
@@ -92,6 +110,9 @@ __all__ = [
     "offset_trigger",
     "priority_from_ticktick",
     "priority_to_ticktick",
+    "project_changes",
+    "project_kind",
+    "shown_zone",
     "since_check_point",
     "status_from_ticktick",
     "status_to_ticktick",
@@ -99,9 +120,16 @@ __all__ = [
     "tag_label_from_label_name",
     "tag_name",
     "tag_name_from_label_name",
+    "task_all_day",
+    "task_changes",
+    "task_dates",
+    "task_kind",
+    "task_text",
     "task_triggers",
+    "task_zone",
     "trigger_offset",
     "trigger_to_offset",
+    "utc",
     "whole_day_to_core",
     "whole_day_to_ticktick",
 ]

@@ -36,24 +36,9 @@ def project_data(call: Call) -> Any:
         }
 
 
-def _changes(spec: ProjectFields) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if spec.name is not None:
-        changes["name"] = spec.name
-    if spec.color is not None:
-        changes["color"] = codes.normalise_color(spec.color)
-    if spec.sort_order is not None:
-        changes["item_order"] = spec.sort_order
-    if spec.view_mode is not None:
-        changes["view_mode"] = spec.view_mode
-    if spec.kind is not None:
-        changes["kind"] = spec.kind
-    return changes
-
-
 def create_project(call: Call) -> Any:
     spec = parse(CreateProject, call.body)
-    changes = _changes(spec)
+    changes = codes.project_changes(spec)
     with call.backend.write(call.user_id) as unit:
         row = projects.add(
             unit,
@@ -71,7 +56,7 @@ def update_project(call: Call) -> Any:
     spec = parse(ProjectFields, call.body)
     with call.backend.write(call.user_id) as unit:
         row = projects.by_ref(unit.conn, call.user_id, call.params["project_id"])
-        row = projects.update_project(unit, row["id"], _changes(spec))
+        row = projects.update_project(unit, row["id"], codes.project_changes(spec))
         return render.projects(unit.conn, call.user_id, [row])[0]
 
 

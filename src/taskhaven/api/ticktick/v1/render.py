@@ -9,23 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
 
 from taskhaven.api.ticktick import codes
 from taskhaven.core import groups, snapshot
-from taskhaven.core.dates import as_utc
 from taskhaven.core.ids import is_oid
 
 Row = Mapping[Any, Any]
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
@@ -42,7 +33,7 @@ def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
         if row["view_mode"] in ("list", "kanban", "timeline")
         else "list",
         "permission": "write",
-        "kind": row["kind"] if row["kind"] in ("TASK", "NOTE") else "TASK",
+        "kind": codes.project_kind(row),
     }
     if row["is_inbox"]:
         data["id"] = f"inbox{row['user_id']}"
@@ -99,33 +90,26 @@ def item(entry: Mapping[str, Any], zone_name: str) -> dict[str, Any] | None:
 def task(row: Row, rel: Related) -> dict[str, Any]:
     """TaskRespV1 of a stored item (``deleted: 1`` when it is in the trash, spec §5 #4)."""
     zone_name = row["time_zone"] or rel.user_zone
-    zone = _zone(zone_name)
     status = codes.status_to_v1(row["status"])
     checklist = row["kind"] == "CHECKLIST"
     data: dict[str, Any] = {
         "id": row["oid"],
         "projectId": rel.project_oids.get(row["project_id"], f"inbox{rel.user_id}"),
         "title": row["content"],
-        "isAllDay": bool(row["all_day"]) if row["due_at"] is not None else False,
+        "isAllDay": codes.task_all_day(row),
         "priority": codes.priority_to_ticktick(row["priority"]),
         "sortOrder": row["item_order"],
         "status": status,
         "timeZone": zone_name,
-        "kind": row["kind"] if row["kind"] in ("TEXT", "NOTE", "CHECKLIST") else "TEXT",
+        "kind": codes.task_kind(row),
         "etag": codes.etag(row["seq"]),
     }
     if row["description"]:
         data["desc" if checklist else "content"] = row["description"]
-    due = row["due_at"]
+    start, due = codes.task_dates(row, codes.shown_zone(zone_name))
     if due is not None:
-        shown = codes.whole_day_to_ticktick(due, zone) if row["all_day"] else as_utc(due)
-        start = row["start_at"]
-        data["dueDate"] = codes.format_v2(shown)
-        data["startDate"] = (
-            codes.format_v2(as_utc(start))
-            if start is not None and as_utc(start) <= as_utc(due)
-            else data["dueDate"]
-        )
+        data["dueDate"] = due
+        data["startDate"] = start
     triggers = list(codes.task_triggers(row, rel.reminders.get(row["id"], [])).values())
     if triggers:
         data["reminders"] = triggers

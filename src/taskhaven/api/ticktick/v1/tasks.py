@@ -47,41 +47,28 @@ class Fields:
         self.unit = unit
         self.user = user
 
-    def _zone(self, spec: TaskFields, current: Mapping[Any, Any] | None) -> ZoneInfo:
-        name = spec.time_zone or (current["time_zone"] if current else None)
-        return ZoneInfo(name or self.user["timezone"] or "UTC")
-
     @staticmethod
-    def _moment(text: str, zone: ZoneInfo, argument: str) -> datetime:
-        """Naive text is wall-clock time in the task's zone (spec §5 #6)."""
+    def _moment(text: str | None, argument: str) -> datetime | None:
+        """V1 sends text; naive text stays naive, wall-clock time in the task's zone."""
+        if text is None:
+            return None
         try:
-            return dates.to_utc(dates.parse_iso(text), zone)
+            return dates.parse_iso(text)
         except (ValueError, OverflowError) as exc:
             raise InvalidDateArgument(argument) from exc
 
     def convert(self, spec: TaskFields, current: Mapping[Any, Any] | None) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if spec.title is not None or current is None:
-            out["content"] = spec.title or ""
-        text = spec.content if spec.content is not None else spec.desc
-        if text is not None:
-            out["description"] = text
-        if spec.time_zone is not None:
-            out["time_zone"] = codes.check_time_zone(spec.time_zone)
-        zone = self._zone(spec, current)
-        due = spec.due_date if spec.due_date is not None else spec.start_date
-        if due is not None:
-            out["due_at"] = self._moment(due, zone, "dueDate")
-        if due is not None or spec.is_all_day is not None:
-            out["all_day"] = spec.is_all_day  # core: None keeps the stored flag
-        if spec.start_date is not None:
-            out["start_at"] = self._moment(spec.start_date, zone, "startDate")
-        if spec.repeat_flag is not None:
-            out["repeat_flag"] = codes.check_repeat_flag(spec.repeat_flag)
-        if spec.priority is not None:
-            out["priority"] = codes.priority_from_ticktick(spec.priority)
-        if spec.sort_order is not None:
-            out["item_order"] = spec.sort_order
+        # V1 has no kind on input: its text is content, else desc, whatever the kind.
+        values = codes.TaskValues.sent(
+            spec,
+            description=codes.task_text(spec.content, spec.desc, checklist=False),
+            # A start date standing in for the due date is read as the due date.
+            due_date=self._moment(
+                spec.due_date if spec.due_date is not None else spec.start_date, "dueDate"
+            ),
+            start_date=self._moment(spec.start_date, "startDate"),
+        )
+        out, zone = codes.task_changes(values, current, self.user["timezone"])
         if spec.items is not None:
             entries = [self._entry(item, zone) for item in spec.items]
             build = partial(codes.checklist_entry, now=self.unit.now)
@@ -91,21 +78,13 @@ class Fields:
         return out
 
     def _entry(self, item: Item, zone: ZoneInfo) -> dict[str, Any]:
-        completed = (
-            self._moment(item.completed_time, zone, "items.completedTime")
-            if item.completed_time is not None
-            else None
+        return codes.checklist_changes(
+            item,
+            id=item.id if is_oid(item.id) else None,
+            status=None if item.status is None else int(item.status),
+            completed_time=self._moment(item.completed_time, "items.completedTime"),
+            zone=zone,
         )
-        return {
-            "id": item.id if is_oid(item.id) else None,
-            "title": item.title,
-            "status": None if item.status is None else int(item.status),
-            "sort_order": item.sort_order,
-            "start_date": item.start_date,
-            "is_all_day": item.is_all_day,
-            "time_zone": item.time_zone,
-            "completed_at": completed,
-        }
 
     def set_reminders(self, item_id: int, wanted: list[str]) -> None:
         """The task's triggers become exactly ``wanted`` (V1 sends them all, without ids):

@@ -21,7 +21,6 @@ renamed, and a parent when a sub-task comes or goes through core/hierarchy.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -47,9 +46,9 @@ from taskhaven.api.ticktick.v2.models import (
     TaskParentChange,
     TaskUpdate,
 )
-from taskhaven.core import dates, groups, hierarchy, items, labels, projects, reminders, snapshot
+from taskhaven.core import groups, hierarchy, items, labels, projects, reminders, snapshot
 from taskhaven.core.backend import Backend, Unit
-from taskhaven.core.errors import DomainError, InvalidDateArgument
+from taskhaven.core.errors import DomainError
 from taskhaven.core.ids import new_oid
 
 # --- the driver -------------------------------------------------------------------------------
@@ -175,17 +174,13 @@ class ProjectWriter(_ByOid):
         return projects.by_oid(self.unit.conn, self.unit.user_id, oid)
 
     def _changes(self, spec: ProjectAdd) -> dict[str, Any]:
-        changes = _given(name=spec.name)
-        if spec.color is not None:
-            changes["color"] = mapping.normalise_color(spec.color)  # "" clears it
+        changes = mapping.project_changes(spec, muted=spec.muted)  # color "" clears it
         if spec.group_id == "NONE":
             changes["group_id"] = None
         elif spec.group_id is not None:
             group = groups.by_oid(self.unit.conn, self.unit.user_id, spec.group_id)
             changes["group_id"] = group["id"]
-        return changes | _given(
-            kind=spec.kind, view_mode=spec.view_mode, item_order=spec.sort_order, muted=spec.muted
-        )
+        return changes
 
     def add(self, spec: ProjectAdd, oid: str) -> str:
         row = projects.upsert_by_oid(self.unit, oid, self._changes(spec))
@@ -227,59 +222,12 @@ class TaskWriter:
         self.unit = unit
         self.user = user
 
-    def _zone(self, spec: TaskFields, current: Mapping[Any, Any] | None) -> ZoneInfo:
-        name = spec.time_zone or (current["time_zone"] if current else None)
-        return ZoneInfo(name or self.user["timezone"] or "UTC")
-
-    def _utc(self, moment: datetime, zone: ZoneInfo, argument: str) -> datetime:
-        """Naive moments are wall-clock time in the task's zone (spec §5 row 6)."""
-        try:
-            return dates.to_utc(moment, zone)
-        except (ValueError, OverflowError) as exc:
-            raise InvalidDateArgument(argument) from exc
-
     def fields(self, spec: TaskFields, current: Mapping[Any, Any] | None) -> dict[str, Any]:
         """Core item fields for what the client sent (merge: null keeps the stored value)."""
-        out: dict[str, Any] = {}
-        if spec.title is not None or current is None:
-            out["content"] = spec.title or ""
-        if spec.kind is not None:
-            out["kind"] = spec.kind
         kind = spec.kind or (current["kind"] if current else "TEXT")
-        # CHECKLIST tasks keep their text in desc, the others in content; one core field.
-        first, second = (
-            (spec.desc, spec.content) if kind == "CHECKLIST" else (spec.content, spec.desc)
-        )
-        text = first if first is not None else second
-        if text is not None:
-            out["description"] = text
-        if spec.time_zone is not None:
-            out["time_zone"] = mapping.check_time_zone(spec.time_zone)
-        zone = self._zone(spec, current)
-        due = spec.due_date if spec.due_date is not None else spec.start_date
-        if due is not None:
-            out["due_at"] = self._utc(due, zone, "dueDate")
-        if due is not None or spec.is_all_day is not None:
-            out["all_day"] = spec.is_all_day  # core: None keeps the stored flag
-        if spec.start_date is not None:
-            out["start_at"] = self._utc(spec.start_date, zone, "startDate")
-        if spec.is_floating is not None:
-            out["is_floating"] = spec.is_floating
-        if spec.repeat_flag is not None:
-            out["repeat_flag"] = mapping.check_repeat_flag(spec.repeat_flag)
-        if spec.repeat_from is not None:
-            out["repeat_from"] = spec.repeat_from
-        if spec.priority is not None:
-            out["priority"] = mapping.priority_from_ticktick(spec.priority)
-        if spec.progress is not None:
-            out["progress"] = spec.progress
-        if spec.sort_order is not None:
-            out["item_order"] = spec.sort_order
-        if spec.status is not None:
-            out["status"] = mapping.status_from_ticktick(spec.status)
-        if spec.completed_time is not None:
-            # Used when closing, or to correct a closed task's time; reopening clears it.
-            out["completed_at"] = self._utc(spec.completed_time, zone, "completedTime")
+        text = mapping.task_text(spec.content, spec.desc, checklist=kind == "CHECKLIST")
+        values = mapping.TaskValues.sent(spec, description=text)
+        out, zone = mapping.task_changes(values, current, self.user["timezone"])
         if spec.tags is not None:
             names = [mapping.tag_name(mapping.check_tag_label(raw, "tags")) for raw in spec.tags]
             out["labels"] = labels.ensure(self.unit, names, shown=mapping.tag_name_from_label_name)
@@ -289,22 +237,11 @@ class TaskWriter:
             out["checklist"] = items.merge_checklist(current, entries, build)
         return out
 
-    def _entry(self, item: ChecklistItem, zone: ZoneInfo) -> dict[str, Any]:
-        completed = (
-            self._utc(item.completed_time, zone, "items.completedTime")
-            if item.completed_time is not None
-            else None
+    @staticmethod
+    def _entry(item: ChecklistItem, zone: ZoneInfo) -> dict[str, Any]:
+        return mapping.checklist_changes(
+            item, id=item.id, status=item.status, completed_time=item.completed_time, zone=zone
         )
-        return {
-            "id": item.id,
-            "title": item.title,
-            "status": item.status,
-            "sort_order": item.sort_order,
-            "start_date": item.start_date,
-            "is_all_day": item.is_all_day,
-            "time_zone": item.time_zone,
-            "completed_at": completed,
-        }
 
     def _write(
         self, spec: TaskFields, oid: str, current: RowMapping | None, parent: str | None

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
 
@@ -21,13 +20,6 @@ from taskhaven.core import hierarchy, labels, snapshot
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid
 from taskhaven.core.rows import Row
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +44,7 @@ def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
         "etag": mapping.etag(row["seq"]),
         "groupId": group_oids.get(group) if group is not None else None,
         "inAll": True,
-        "kind": row["kind"] if row["kind"] in ("TASK", "NOTE") else "TASK",
+        "kind": mapping.project_kind(row),
         "modifiedTime": format_v2(row["modified_at"]),
         "sortOption": None,
         "viewMode": row["view_mode"],
@@ -183,24 +175,10 @@ def checklist_item(entry: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _dates(row: Row, zone: ZoneInfo) -> tuple[str | None, str | None]:
-    """(startDate, dueDate). A whole day is named by its local midnight. The start is only
-    shown while it still makes sense next to the due date, which the Sync API may have
-    moved without knowing about starts."""
-    due = row["due_at"]
-    if due is None:
-        return None, None
-    shown_due = mapping.whole_day_to_ticktick(due, zone) if row["all_day"] else due
-    start = row["start_at"]
-    if start is None or start > due:
-        return format_v2(shown_due), format_v2(shown_due)
-    return format_v2(start), format_v2(shown_due)
-
-
 def task(row: Row, rel: Related) -> dict[str, Any]:
     """TaskV2 of a stored item."""
     zone_name = row["time_zone"] or rel.user_zone
-    start, due = _dates(row, _zone(zone_name))
+    start, due = mapping.task_dates(row, mapping.shown_zone(zone_name))
     status = mapping.status_to_ticktick(row["status"])
     checklist = row["kind"] == "CHECKLIST"
     tags: list[str] = []
@@ -221,7 +199,7 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
         "desc": row["description"] if checklist else None,
         "timeZone": zone_name,
         "isFloating": bool(row["is_floating"]),
-        "isAllDay": bool(row["all_day"]) if row["due_at"] is not None else False,
+        "isAllDay": mapping.task_all_day(row),
         "reminders": reminder_list(row, rel.reminders.get(row["id"], [])),
         "priority": mapping.priority_to_ticktick(row["priority"]),
         "status": status,
@@ -233,7 +211,7 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
         "deleted": 1 if row["is_deleted"] else 0,
         "creator": row["user_id"],
         "tags": tags,
-        "kind": row["kind"] if row["kind"] in ("TEXT", "NOTE", "CHECKLIST") else "TEXT",
+        "kind": mapping.task_kind(row),
         "startDate": start,
         "dueDate": due,
         "repeatFlag": rule if rule and _valid_rule(rule) else None,
