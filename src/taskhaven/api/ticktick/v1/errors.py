@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from taskhaven.api.ticktick.codes.errors import TickTickError, error_response
-from taskhaven.core.errors import (
-    AuthenticationFailed,
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidArgument,
-    LimitExceeded,
-    MissingArgument,
-    NotFound,
-)
+from taskhaven.api.ticktick.codes import errors
+from taskhaven.api.ticktick.codes.errors import SHARED_ERRORS, ErrorTable, TickTickError
+from taskhaven.core.errors import AuthenticationFailed, DomainError
 from taskhaven.core.oauth.scopes import InsufficientScope
 
 
@@ -27,33 +19,26 @@ class V1Error(TickTickError):
 
 
 # First match wins: InsufficientScope is a kind of Forbidden.
-_STATUS: tuple[tuple[type[DomainError] | tuple[type[DomainError], ...], int, str], ...] = (
+_STATUS: ErrorTable = (
     (AuthenticationFailed, 401, "unauthorized"),
     (InsufficientScope, 403, "insufficient_scope"),
-    (Forbidden, 403, "no_permission"),
-    (NotFound, 404, "not_existed"),
-    ((InvalidArgument, MissingArgument), 400, "invalid_parameter"),
-    (Conflict, 409, "conflict"),
-    (LimitExceeded, 429, "exceed_query_limit"),
+    *SHARED_ERRORS,
 )
 
 
+def _headers(exc: DomainError, status: int) -> dict[str, str]:
+    if isinstance(exc, InsufficientScope):
+        scope = " ".join(exc.needed)
+        return {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'}
+    if status == 401:
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    return {}
+
+
+def _message(exc: DomainError, status: int) -> str:
+    # The retry of pyticktick matches the first line of the message: keep the code in it.
+    return f"exceed_query_limit: {exc.message}" if status == 429 else exc.message
+
+
 def map_error(exc: DomainError | V1Error) -> Response:
-    if isinstance(exc, V1Error):
-        return error_response(exc.status, exc.code, exc.message)
-    for kinds, status, code in _STATUS:
-        if isinstance(exc, kinds):
-            headers: dict[str, str] = {}
-            if isinstance(exc, LimitExceeded) and exc.retry_after:
-                headers["Retry-After"] = str(exc.retry_after)
-            if status == 401:
-                headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-            if isinstance(exc, InsufficientScope):
-                headers["WWW-Authenticate"] = (
-                    f'Bearer error="insufficient_scope", scope="{" ".join(exc.needed)}"'
-                )
-            # The retry of pyticktick matches the first line of the message: keep the code
-            # in it.
-            message = f"exceed_query_limit: {exc.message}" if status == 429 else exc.message
-            return error_response(status, code, message, headers or None)
-    return error_response(400, "invalid_parameter", exc.message)
+    return errors.map_error(exc, _STATUS, message=_message, headers=_headers)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from taskhaven.api.ticktick.codes.errors import TickTickError, error_response
+from taskhaven.api.ticktick.codes import errors
+from taskhaven.api.ticktick.codes.errors import SHARED_ERRORS, ErrorTable, TickTickError
 from taskhaven.core.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
     Forbidden,
-    InvalidArgument,
     LimitExceeded,
-    MissingArgument,
     NotFound,
     SecondFactorExpired,
     SecondFactorIncorrect,
@@ -26,16 +25,12 @@ class V2Error(TickTickError):
 
 # Status and code per core error, first match wins: the credential and second-factor errors
 # are kinds of AuthenticationFailed, so they come before it. Anything else is a 400.
-_STATUS: tuple[tuple[type[DomainError] | tuple[type[DomainError], ...], int, str], ...] = (
+_STATUS: ErrorTable = (
     (WrongCredentials, 401, "username_password_not_match"),
     (SecondFactorIncorrect, 401, "incorrect_mfa_code"),
     (SecondFactorExpired, 401, "mfa_expired"),
     (AuthenticationFailed, 401, "user_not_sign_on"),
-    (NotFound, 404, "not_existed"),
-    ((InvalidArgument, MissingArgument), 400, "invalid_parameter"),
-    (Forbidden, 403, "no_permission"),
-    (Conflict, 409, "conflict"),
-    (LimitExceeded, 429, "exceed_query_limit"),
+    *SHARED_ERRORS,
 )
 
 # The ``id2error`` value for one object of a batch write that failed, first match wins.
@@ -49,15 +44,7 @@ _BATCH_CODES: tuple[tuple[type[DomainError], str], ...] = (
 
 
 def map_error(exc: DomainError | V2Error) -> Response:
-    if isinstance(exc, V2Error):
-        return error_response(exc.status, exc.code, exc.message)
-    for kinds, status, code in _STATUS:
-        if isinstance(exc, kinds):
-            headers = None
-            if isinstance(exc, LimitExceeded) and exc.retry_after:
-                headers = {"Retry-After": str(exc.retry_after)}
-            return error_response(status, code, exc.message, headers)
-    return error_response(400, "invalid_parameter", exc.message)
+    return errors.map_error(exc, _STATUS)
 
 
 def batch_code(exc: DomainError) -> str:
