@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -261,6 +262,96 @@ def user_revoke_grant(email: str, client_id: str, database: Database = None) -> 
         err_console.print(f"error: the user granted nothing to app {client_id}")
         raise typer.Exit(1) from exc
     console.print(f"revoked {count} token(s)", highlight=False)
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup (replaced).")],
+    logical: Annotated[
+        bool, typer.Option(help="A logical export (restores into either database).")
+    ] = False,
+    database: Database = None,
+) -> None:
+    """Write a consistent snapshot of the database to FILE while the server runs."""
+    from taskhaven.store import backup as backups
+
+    try:
+        made = backups.backup(_settings(database).database_url, file, logical=logical)
+    except backups.BackupError as exc:
+        err_console.print(f"error: {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"backup written to {file} ({made})", highlight=False)
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup written by `taskhaven backup`.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a database that holds data.")
+    ] = False,
+    database: Database = None,
+) -> None:
+    """Replace the database with the backup in FILE (stop the server first)."""
+    from taskhaven.store import backup as backups
+
+    try:
+        made = backups.restore(_settings(database).database_url, file, force=force)
+    except backups.BackupError as exc:
+        err_console.print(f"error: {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"restored from {file} ({made})", highlight=False)
+
+
+@user_app.command("export")
+def user_export(
+    email: str,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    database: Database = None,
+) -> None:
+    """Print (or write) all of a user's data as JSON."""
+    import json
+
+    from taskhaven.core import export
+
+    backend = _backend(database)
+    user_id = _user_id(backend, email)
+    with backend.read() as conn:
+        data = export.export_user(conn, user_id)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+@user_app.command("import")
+def user_import(
+    email: str,
+    file: Annotated[Path, typer.Argument(help="A file written by `taskhaven user export`.")],
+    database: Database = None,
+) -> None:
+    """Import a user export into the account EMAIL (created when missing)."""
+    import json
+
+    from taskhaven.core import export
+
+    backend = _backend(database)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        err_console.print(f"error: cannot read {file}: {exc}")
+        raise typer.Exit(1) from exc
+    try:
+        imported = export.import_user(backend, email, data)
+    except DomainError as exc:
+        err_console.print(f"error: {exc.message}")
+        raise typer.Exit(1) from exc
+    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in imported.counts.items())
+    console.print(f"imported {counts}", highlight=False)
+    if imported.token:
+        console.print(f"new account; API token: {imported.token}", highlight=False)
 
 
 if __name__ == "__main__":
