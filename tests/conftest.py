@@ -86,3 +86,20 @@ def account(server: RunningServer) -> dict[str, Any]:
     user = register(server)
     user["password"] = PASSWORD
     return user
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzz suite's budget and request counts (recorded by ``tests/fuzz``), also under
+    xdist, where a test's own output is not shown."""
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for key, value in getattr(report, "user_properties", ())
+        if key == "fuzz"
+    ]
+    if lines:
+        terminalreporter.section("fuzz budget")
+        for line in lines:
+            terminalreporter.write_line(line)

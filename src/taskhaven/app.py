@@ -7,6 +7,7 @@ A new protocol is one more entry in ``mounts``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -42,6 +43,18 @@ def mounts(backend: Backend) -> list[BaseRoute]:
     ]
 
 
+def _any_character(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Let a mount's rest of the path hold any character.
+
+    Starlette matches it with ``.*``, which stops at a newline: ``/api/v2/task/%0A`` would miss
+    the V2 app and get the top level's plain-text 404 instead of the protocol's error object.
+    """
+    for route in routes:
+        if isinstance(route, Mount):
+            route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
+    return routes
+
+
 def create_app(settings: Settings | None = None, backend: Backend | None = None) -> Starlette:
     settings = settings or (backend.settings if backend else Settings())
     backend = backend or Backend(settings)
@@ -53,7 +66,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         yield
 
     app = Starlette(
-        routes=[Route("/health", health), *mounts(backend)],
+        routes=_any_character([Route("/health", health), *mounts(backend)]),
         middleware=[Middleware(CollapseSlashes)],
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""In-process servers on databases of their own, and the database checks a restore must pass."""
+"""In-process servers on databases of their own."""
 
 from __future__ import annotations
 
@@ -9,30 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
 from starlette.testclient import TestClient
 
 from taskhaven.app import create_app
 from taskhaven.core.backend import Backend
 from taskhaven.settings import Settings
-from taskhaven.store.schema import (
-    change_counter,
-    filters,
-    items,
-    labels,
-    metadata,
-    notes,
-    project_groups,
-    projects,
-    reminders,
-    uploads,
-    users,
-)
 from tests.conftest import PASSWORD, new_email
 from tests.servers import fresh_database, migrated_backend
 from tests.servers import test_settings as settings_for
-
-SYNCED = (users, project_groups, projects, items, labels, notes, filters, reminders, uploads)
 
 
 @dataclass
@@ -79,28 +63,3 @@ def sync(client: TestClient, token: str, **params: Any) -> dict[str, Any]:
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
     return body
-
-
-def check_database(conn: Connection) -> None:
-    """What every database must satisfy: SQLite's own check, the counter at least every
-    ``seq``, no row of a user that does not exist, no item in a project that does not."""
-    if conn.dialect.name == "sqlite":
-        assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
-        assert conn.execute(text("PRAGMA foreign_key_check")).first() is None
-    counter = conn.execute(select(change_counter.c.value)).scalar_one()
-    for table in SYNCED:
-        top = conn.execute(select(func.max(table.c.seq))).scalar()
-        assert top is None or top <= counter, f"{table.name}.seq {top} > counter {counter}"
-    user_ids = select(users.c.id)
-    for table in metadata.sorted_tables:
-        if "user_id" in table.c:
-            orphans = conn.execute(
-                select(func.count()).where(table.c.user_id.not_in(user_ids))
-            ).scalar_one()
-            assert orphans == 0, f"{orphans} {table.name} rows of no user"
-    stray = conn.execute(
-        select(func.count()).where(
-            items.c.is_deleted.is_(False), items.c.project_id.not_in(select(projects.c.id))
-        )
-    ).scalar_one()
-    assert stray == 0, f"{stray} items in no project"

@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from taskhaven.cli import app
 from taskhaven.store import backup as backups
 from taskhaven.store.schema import command_results, projects
-from tests.backups.helpers import check_database, local_server, local_server_on, register, sync
+from tests.backups.helpers import local_server, local_server_on, register, sync
 from tests.conftest import PASSWORD
+from tests.invariants import check_database
 from tests.servers import database_kind, fresh_database, migrated_backend
 from tests.servers import test_settings as settings_for
 from tests.v2.clients import BROWSER

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from taskhaven.cli import app
 from taskhaven.core import export, users
 from taskhaven.core.errors import InvalidArgument
-from tests.backups.helpers import Local, check_database, local_server, register, sync
+from tests.backups.helpers import Local, local_server, register, sync
+from tests.invariants import check_database
 
 KINDS = ("Projects", "Items", "Labels", "Notes", "ProjectNotes", "Filters", "Reminders")
 # Per kind: fields holding an id of another kind ("U" the user's own id).

@@ -67,10 +67,18 @@ def owned(
     return _owned(conn, table, table.c.id == row_id, user_id, kind, live)
 
 
+def could_be_oid(oid: object) -> bool:
+    """Whether a string id could be stored at all (the ``oid`` columns hold 64 characters,
+    and PostgreSQL refuses NUL in text): one that cannot names nothing, unqueried."""
+    return isinstance(oid, str) and len(oid) <= 64 and "\x00" not in oid
+
+
 def owned_by_oid(
     conn: Connection, table: Table, user_id: int, oid: str, kind: str, *, live: bool = True
 ) -> RowMapping:
     """The same, by string id."""
+    if not could_be_oid(oid):
+        raise NotFound(kind)
     return _owned(conn, table, table.c.oid == oid, user_id, kind, live)
 
 
@@ -108,7 +116,7 @@ def _owned(
 def live_by_oid(conn: Connection, table: Table, user_id: int, oid: str | None) -> RowMapping | None:
     """The user's live row with this string id, or None: for "add under a client-chosen
     id, or update the object already there" (a retried add must not fail)."""
-    if oid is None:
+    if oid is None or not could_be_oid(oid):
         return None
     row = (
         conn.execute(

@@ -309,7 +309,12 @@ def update_user(
 
 
 def _check_pref(key: str, value: Any) -> Any:
-    if PREF_TYPES[key] == (int,) and isinstance(value, str) and value.lstrip("-").isdigit():
+    if (
+        PREF_TYPES[key] == (int,)
+        and isinstance(value, str)
+        and value.lstrip("-").isdecimal()
+        and len(value) <= 20
+    ):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, PREF_TYPES[key]):
         raise InvalidArgument(key)
@@ -350,7 +355,7 @@ def update_goals(unit: Unit, values: Mapping[str, Any]) -> None:
 
 
 def _goal_int(value: Any, key: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgument(key)

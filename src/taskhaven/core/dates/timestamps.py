@@ -29,7 +29,7 @@ _ISO_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_UNIX_RE = re.compile(r"[+-]?\d{9,}(?:\.\d+)?")
+_UNIX_RE = re.compile(r"[+-]?\d{9,20}(?:\.\d{1,9})?")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -113,7 +113,7 @@ def parse_iso(value: str | int | float) -> datetime:
         raise InvalidDate(f"not a timestamp: {value!r}")
     text = value.strip()
     if _UNIX_RE.fullmatch(text):
-        return _from_unix(int(text) if text.lstrip("+-").isdigit() else float(text))
+        return _from_unix(int(text) if text.lstrip("+-").isdecimal() else float(text))
     match = _ISO_RE.fullmatch(text)
     if match is not None:
         return build_iso(match, date_only_time=time(0, 0))

@@ -213,7 +213,7 @@ def list_sessions(backend: Backend, request: Request, _payload: Any) -> Any:
 def revoke_session(backend: Backend, request: Request, _payload: Any) -> Any:
     user: RowMapping = current_user(backend, request)
     raw = str(request.path_params["session_id"])
-    if not raw.isdigit() or len(raw) > 18:
+    if not raw.isdecimal() or len(raw) > 18:
         raise V2Error(404, "not_existed", "Session not found")
     sessions.revoke(backend, user["id"], int(raw))
     return Response(status_code=204)

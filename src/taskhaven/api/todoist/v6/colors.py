@@ -18,7 +18,7 @@ DEFAULT_LABEL_COLOR = 7
 
 
 def to_hex(index: object, palette: tuple[str, ...], argument: str = "color") -> str:
-    if isinstance(index, str) and index.isdigit():
+    if isinstance(index, str) and index.isdecimal() and len(index) <= 3:
         index = int(index)
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(palette):
         raise InvalidArgument(argument)

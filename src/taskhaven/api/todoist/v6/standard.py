@@ -394,7 +394,7 @@ def _labels(params: Params) -> list[int] | None:
             raise InvalidArgument("labels")
         if isinstance(value, int):
             result.append(value)
-        elif isinstance(value, str) and value.strip().isdigit():
+        elif isinstance(value, str) and value.strip().isdecimal() and len(value) <= 20:
             result.append(int(value.strip()))
         else:
             raise InvalidArgument("labels")

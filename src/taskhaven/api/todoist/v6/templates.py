@@ -115,7 +115,7 @@ def _cell(row: Sequence[str], positions: Mapping[str, int], name: str) -> str:
 def _number(value: str, name: str, line: int, low: int, high: int, default: int) -> int:
     if value == "":
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not value.isdecimal() or len(value) > 20 or not low <= int(value) <= high:
         raise InvalidArgument(
             "file", f"Invalid argument value: file (row {line}: {name} {low}-{high})"
         )

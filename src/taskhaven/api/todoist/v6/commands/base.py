@@ -17,6 +17,8 @@ from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import DomainError, InvalidArgument, InvalidTempId, MissingArgument
 from taskhaven.core.limits import MAX_BIGINT
 
+TEMP_ID_MAX = 128  # the temp_ids column's size
+
 
 @dataclass
 class Ctx:
@@ -34,10 +36,12 @@ class Ctx:
                 raise InvalidArgument(argument)
             return value
         if isinstance(value, str) and value:
-            if value.isdigit():
+            if value.isdecimal() and len(value) <= 20:
                 return self.resolve(int(value), argument)
             if value in self.temp_ids:
                 return self.temp_ids[value]
+            if len(value) > TEMP_ID_MAX or "\x00" in value:
+                raise InvalidTempId(value[:TEMP_ID_MAX])  # no stored temp id is like it
             found = core_commands.resolve_temp_id(self.unit.conn, self.unit.user_id, value)
             if found is None:
                 raise InvalidTempId(value)
@@ -148,7 +152,7 @@ def as_int(value: Any, name: str) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return as_int(int(value), name)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal() and len(value) <= 30:
         return as_int(int(value.strip()), name)
     raise InvalidArgument(name)
 
