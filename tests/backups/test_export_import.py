@@ -162,7 +162,6 @@ def full_sync(client: Any, token: str) -> dict[str, Any]:
 
 @settings(
     max_examples=12,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(plan=st.lists(ops, max_size=25))

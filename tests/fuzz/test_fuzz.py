@@ -154,7 +154,6 @@ def report(account: Account, record_property: Any, surface: str, before: int) ->
 
 _SETTINGS = settings(
     max_examples=EXAMPLES,
-    deadline=None,
     suppress_health_check=list(HealthCheck),
 )
 
