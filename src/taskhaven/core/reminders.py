@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, RowMapping
 
-from taskhaven.core import items, rows, users
+from taskhaven.core import items, rows, users, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, MissingArgument
@@ -151,7 +150,7 @@ def _absolute(unit: Unit, fields: Mapping[str, Any], user: RowMapping) -> dict[s
         try:
             due = parse_date_string(
                 date_string,
-                tz=ZoneInfo(user["timezone"]),
+                tz=zones.zone_or_utc(user["timezone"]),
                 now=unit.now,
                 lang=fields.get("date_lang") or "en",
                 next_week_day=prefs["next_week"],

@@ -20,11 +20,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, RowMapping, and_, func, select
 
-from taskhaven.core import completed
+from taskhaven.core import completed, zones
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.status import is_completed, is_open
 from taskhaven.store.schema import items
@@ -190,10 +190,7 @@ class Counts:
 
 
 def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zones.zone_or_utc(name)
 
 
 def _local_day(moment: datetime, zone: ZoneInfo) -> date:

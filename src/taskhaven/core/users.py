@@ -6,11 +6,10 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, RowMapping, case, func, insert, select, update
 
-from taskhaven.core import security
+from taskhaven.core import columns, security, zones
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import (
     AuthenticationFailed,
@@ -110,11 +109,7 @@ def normalise_email(email: str) -> str:
 
 
 def check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidArgument("timezone", f"Unknown time zone: {name}") from exc
-    return name
+    return zones.check(name, "timezone")
 
 
 def _check_password(password: Any) -> None:
@@ -143,6 +138,8 @@ def register(
     email = normalise_email(email)
     _check_password(password)
     timezone = check_timezone(timezone or "UTC")
+    lang = columns.check(lang or "en", "users", "lang")
+    full_name = columns.check(full_name.strip(), "users", "full_name")
     token = security.new_api_token()
     password_hash = backend.passwords.hash(password)
     with backend.write(0) as unit:
@@ -436,10 +433,7 @@ def add_completed(unit: Unit, delta: int) -> None:
 def completed_today(conn: Connection, user: Row, now: datetime) -> int:
     """Items completed since midnight in the user's zone: closed as done, or a recurring
     item's occurrence completed today (it stays open with ``completed_at`` set)."""
-    try:
-        zone = ZoneInfo(user["timezone"] or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zones.zone_or_utc(user["timezone"])
     day = now.astimezone(zone).date()
     start = datetime.combine(day, time(0, 0), zone)
     end = datetime.combine(day + timedelta(days=1), time(0, 0), zone)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import RowMapping
 
-from taskhaven.core import dates, users
+from taskhaven.core import dates, users, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.dates.vocabulary import MONTH_ABBR
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument
@@ -47,21 +47,13 @@ def user_key(unit: Unit) -> tuple[str, int]:
 
 def _user_zone(unit: Unit) -> tuple[ZoneInfo, int]:
     user = _user(unit)
-    try:
-        zone = ZoneInfo(user["timezone"] or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zones.zone_or_utc(user["timezone"])
     return zone, int(users.prefs(user)["next_week"])
 
 
 def item_zone(unit: Unit, time_zone: str | None) -> ZoneInfo:
     """Recurrence steps in the item's own zone when it has one (V2), else the user's."""
-    if time_zone:
-        try:
-            return ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return _user_zone(unit)[0]
+    return zones.find(time_zone) or _user_zone(unit)[0]
 
 
 class UnreadableDate(InvalidDateArgument):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, select
 
-from taskhaven.core import projects
+from taskhaven.core import projects, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.items.lookups import get
@@ -100,12 +99,8 @@ def check_moment(value: Any, argument: str) -> datetime | None:
 def _zone_name(value: Any, argument: str = "time_zone") -> str | None:
     if value is None or value == "":
         return None
-    check_text(value, argument, 64)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidArgument(argument, f"Unknown time zone: {value}") from exc
-    return str(value)
+    check_text(value, argument, zones.MAX_ZONE_NAME)
+    return zones.check(value, argument)
 
 
 def check_priority(value: Any) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from taskhaven.api.ticktick.codes.timestamps import format_v2
 from taskhaven.api.ticktick.codes.whole_day import whole_day_to_ticktick
+from taskhaven.core import zones
 from taskhaven.core.dates import as_utc
 
 Row = Mapping[Any, Any]
@@ -18,10 +19,7 @@ PROJECT_KINDS = ("TASK", "NOTE")
 
 def shown_zone(name: str | None) -> ZoneInfo:
     """The zone a task's dates are shown in; a name no longer known is shown as UTC."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zones.zone_or_utc(name)
 
 
 def task_kind(row: Row) -> str:

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 
+from taskhaven.core import zones
 from taskhaven.core.errors import InvalidArgument
 
 
 def check_time_zone(value: Any, argument: str = "timeZone") -> str | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or len(value) > 64:
+    if not isinstance(value, str):
         raise InvalidArgument(argument)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidArgument(argument, f"Unknown time zone: {value}") from exc
-    return value
+    return zones.check(value, argument)
 
 
 _ERULE = re.compile(r"ERULE:NAME=CUSTOM;BYDATE=(\d{8},)*\d{8}")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from taskhaven.api.ticktick.codes.priorities import priority_from_ticktick
 from taskhaven.api.ticktick.codes.rules import check_repeat_flag, check_time_zone
 from taskhaven.api.ticktick.codes.statuses import status_from_ticktick
-from taskhaven.core import dates
+from taskhaven.core import dates, zones
 from taskhaven.core.errors import InvalidDateArgument
 
 
@@ -63,7 +63,7 @@ def task_zone(
     """The zone of the task's naive moments: the one sent, else the stored one, else the
     user's, else UTC (call it once ``time_zone`` is checked)."""
     name = time_zone or (current["time_zone"] if current else None)
-    return ZoneInfo(name or user_zone or "UTC")
+    return zones.zone_or_utc(name, user_zone)
 
 
 def utc(moment: datetime, zone: ZoneInfo, argument: str) -> datetime:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from taskhaven.api.todoist.v6.colors import (
     DEFAULT_LABEL_COLOR,
@@ -14,7 +13,7 @@ from taskhaven.api.todoist.v6.colors import (
     to_index,
 )
 from taskhaven.api.todoist.v6.timestamps import format_v6
-from taskhaven.core import users
+from taskhaven.core import users, zones
 from taskhaven.core.rows import Row
 from taskhaven.core.status import Status
 
@@ -148,7 +147,7 @@ def reminder(row: Row) -> dict[str, Any]:
 
 
 def tz_offset(timezone: str, now: datetime) -> list[Any]:
-    local = now.astimezone(ZoneInfo(timezone))
+    local = now.astimezone(zones.zone_or_utc(timezone))
     offset = local.utcoffset()
     minutes_total = int(offset.total_seconds() // 60) if offset else 0
     sign = "-" if minutes_total < 0 else "+"

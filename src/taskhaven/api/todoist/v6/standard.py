@@ -38,6 +38,7 @@ from taskhaven.core import (
     statistics,
     uploads,
     users,
+    zones,
 )
 from taskhaven.core import items as core_items
 from taskhaven.core.backend import Backend, utcnow
@@ -67,7 +68,7 @@ def _required_int(params: Params, name: str) -> int:
 
 
 def _zone(user: RowMapping) -> ZoneInfo:
-    return ZoneInfo(user["timezone"] or "UTC")
+    return zones.zone_or_utc(user["timezone"])
 
 
 def _moment(params: Params, *names: str) -> datetime | None:

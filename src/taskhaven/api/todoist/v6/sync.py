@@ -19,7 +19,7 @@ from taskhaven.api.todoist.v6.errors import (
     map_error,
 )
 from taskhaven.api.todoist.v6.params import Params
-from taskhaven.core import changes, users
+from taskhaven.core import changes, columns, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
@@ -71,6 +71,7 @@ def parse_commands(params: Params, limit: int) -> list[dict[str, Any]]:
             raise InvalidArgument("commands", f"Command {position} has no string 'type'")
         if not isinstance(cmd.get("uuid"), str) or not cmd["uuid"]:
             raise InvalidArgument("commands", f"Command {position} has no string 'uuid'")
+        _check_id(cmd["uuid"], "uuid", position)
         if not isinstance(cmd.get("args", {}), dict):
             raise InvalidArgument(
                 "commands", f"Command {position} has 'args' that is not an object"
@@ -78,7 +79,19 @@ def parse_commands(params: Params, limit: int) -> list[dict[str, Any]]:
         temp_id = cmd.get("temp_id")
         if temp_id is not None and not isinstance(temp_id, str):
             raise InvalidArgument("commands", f"Command {position} has a non-string 'temp_id'")
+        if temp_id is not None:
+            _check_id(temp_id, "temp_id", position)
     return raw
+
+
+def _check_id(value: str, field: str, position: int) -> None:
+    """A command's ``uuid`` or ``temp_id`` must fit its column and hold no NUL."""
+    limit = columns.length("command_results", field)
+    if len(value) > limit or "\x00" in value:
+        raise InvalidArgument(
+            "commands",
+            f"Command {position} has an invalid '{field}' (at most {limit} characters, no NUL)",
+        )
 
 
 def run_commands(
