@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
@@ -24,6 +25,8 @@ from taskhaven.core.limits import MAX_BIGINT
 from taskhaven.core.rows import Row
 from taskhaven.core.status import counts_as_completion
 from taskhaven.store.schema import items, oauth_tokens, projects, sessions, users
+
+log = logging.getLogger(__name__)
 
 # Preferences every user has; ``prefs`` stores only what differs from these.
 DEFAULT_PREFS: dict[str, Any] = {
@@ -238,8 +241,51 @@ def by_api_token(conn: Connection, token: str) -> RowMapping:
     return row
 
 
-def api_token(backend: Backend, user: Row) -> str:
-    return backend.box.open(user["api_token_enc"])
+def api_token(backend: Backend, user: Row, presented: str | None = None) -> str:
+    """The user's API token in the clear.
+
+    When this server's key cannot open the sealed copy (another key sealed it: a lost
+    ``secret.key``, a second data directory on one database), ``presented`` — the token
+    the caller authenticated with, when it is this account's — is sealed again under this
+    key and answered; any other caller gets ``presented`` back unchanged (never a 500).
+    """
+    try:
+        return backend.box.open(user["api_token_enc"])
+    except ValueError:
+        log.warning("user %s: API token sealed with another server key", user["id"])
+    if presented and security.same(security.digest(presented), user["api_token_digest"]):
+        _store_api_token(backend, user, presented)
+    return presented or ""
+
+
+def rotate_api_token(backend: Backend, user: Row) -> str:
+    """A new API token for ``user``; the old one stops working at once."""
+    token = security.new_api_token()
+    _store_api_token(backend, user, token)
+    return token
+
+
+def token_after_login(backend: Backend, user: Row) -> str:
+    """The token login answers: the stored one, or a new one when no key here opens it."""
+    try:
+        return backend.box.open(user["api_token_enc"])
+    except ValueError:
+        log.warning("user %s: API token sealed with another server key; renewed", user["id"])
+        return rotate_api_token(backend, user)
+
+
+def _store_api_token(backend: Backend, user: Row, token: str) -> None:
+    with backend.write(user["id"]) as unit:
+        # The User object carries the token: stamp it so other clients see the change.
+        unit.conn.execute(
+            update(users)
+            .where(users.c.id == user["id"])
+            .values(
+                api_token_digest=security.digest(token),
+                api_token_enc=backend.box.seal(token),
+                seq=unit.stamp(),
+            )
+        )
 
 
 def prefs(user: Row) -> dict[str, Any]:

@@ -46,8 +46,7 @@ def sync(backend: Backend, params: Params, _request: Request) -> Any:
     return handle_sync(backend, user, params)
 
 
-def _user_with_token(backend: Backend, row: RowMapping) -> dict[str, Any]:
-    token = users.api_token(backend, row)
+def _user_with_token(backend: Backend, row: RowMapping, token: str) -> dict[str, Any]:
     now = utcnow()
     with backend.read() as conn:
         done_today = users.completed_today(conn, row, now)
@@ -59,11 +58,11 @@ def _user_with_token(backend: Backend, row: RowMapping) -> dict[str, Any]:
 
 def login(backend: Backend, params: Params, _request: Request) -> Any:
     row = users.login(backend, params.required("email"), params.required("password"))
-    return _user_with_token(backend, row)
+    return _user_with_token(backend, row, users.token_after_login(backend, row))
 
 
 def register(backend: Backend, params: Params, _request: Request) -> Any:
-    row, _token = users.register(
+    row, token = users.register(
         backend,
         email=params.required("email"),
         password=params.required("password"),
@@ -71,7 +70,7 @@ def register(backend: Backend, params: Params, _request: Request) -> Any:
         timezone=params.text("timezone", "UTC") or "UTC",
         lang=params.text("lang", "en") or "en",
     )
-    return _user_with_token(backend, row)
+    return _user_with_token(backend, row, token)
 
 
 def delete_user(backend: Backend, params: Params, _request: Request) -> Any:

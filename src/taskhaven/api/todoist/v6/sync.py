@@ -165,9 +165,12 @@ def read(
     types: set[str],
     since: int,
     day_orders_timestamp: str | None,
+    presented_token: str | None = None,
 ) -> dict[str, Any]:
     """The read half of a sync; the cursor is taken before any row (see changes.cursor)."""
     user_id = user["id"]
+    # Before the read transaction: it may seal the token again under this server's key.
+    token = users.api_token(backend, user, presented_token) if "user" in types else ""
     with backend.read() as conn:
         seq = changes.cursor(conn)
         since = changes.read_from(since, seq)
@@ -184,9 +187,7 @@ def read(
             out["Locations"] = []
         if "user" in types:
             now = utcnow()
-            out["User"] = render.user(
-                user, users.api_token(backend, user), now, users.completed_today(conn, user, now)
-            )
+            out["User"] = render.user(user, token, now, users.completed_today(conn, user, now))
         if "live_notifications" in types:
             out["LiveNotifications"] = []
             out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
@@ -223,7 +224,9 @@ def handle_sync(backend: Backend, user: RowMapping, params: Params) -> dict[str,
     seq_no = params.integer("seq_no", 0) or 0
     seq_no_global = params.integer("seq_no_global", seq_no) or 0
     since = max(0, min(seq_no, seq_no_global))
-    out = read(backend, user, types, since, params.text("day_orders_timestamp"))
+    out = read(
+        backend, user, types, since, params.text("day_orders_timestamp"), params.raw("token")
+    )
     out.update(response)
     return out
 

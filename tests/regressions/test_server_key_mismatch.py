@@ -1,0 +1,57 @@
+"""A server key that does not match the database (a second process with its own data
+directory, a lost ``secret.key``): sign-up, login and sync answered 500."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from tests import servers
+from tests.conftest import PASSWORD, new_email
+from tests.servers import RunningServer, fresh_database, running_server
+
+
+@pytest.fixture
+def two_keys(tmp_path: Path) -> Iterator[tuple[RunningServer, RunningServer]]:
+    """Two servers on one database, each with its own key."""
+    with (
+        fresh_database(tmp_path) as url,
+        running_server(servers.test_settings(url, tmp_path / "a")) as first,
+        running_server(servers.test_settings(url, tmp_path / "b")) as second,
+    ):
+        yield first, second
+
+
+def test_a_foreign_key_neither_fails_nor_changes_a_working_token(
+    two_keys: tuple[RunningServer, RunningServer],
+) -> None:
+    first, second = two_keys
+    email = new_email()
+    made = httpx.post(first.url + "/API/v6/register", data={"email": email, "password": PASSWORD})
+    assert made.status_code == 200, made.text
+    token = made.json()["token"]
+    # The token the client holds still works against the other key, and stays the same.
+    synced = httpx.post(
+        second.url + "/API/v6/sync",
+        data={"token": token, "seq_no": 0, "resource_types": orjson.dumps(["user"]).decode()},
+    )
+    assert synced.status_code == 200, synced.text
+    assert synced.json()["User"]["token"] == token
+    # Sign-up on the second server works too.
+    other = httpx.post(
+        second.url + "/API/v6/register", data={"email": new_email(), "password": PASSWORD}
+    )
+    assert other.status_code == 200, other.text
+    # Login there answers a token that works (the sealed copy is unreadable, so a new one).
+    login = httpx.post(second.url + "/API/v6/login", data={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    fresh = login.json()["token"]
+    again = httpx.post(
+        second.url + "/API/v6/sync",
+        data={"token": fresh, "seq_no": 0, "resource_types": orjson.dumps(["user"]).decode()},
+    )
+    assert again.status_code == 200 and again.json()["User"]["token"] == fresh
