@@ -21,6 +21,7 @@ from taskhaven.core import ratelimit, security, sessions, totp, users
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import (
     AuthenticationFailed,
+    Forbidden,
     InvalidArgument,
     LimitExceeded,
     SecondFactorIncorrect,
@@ -100,18 +101,46 @@ def _open_session(backend: Backend, user: RowMapping, caller: Caller) -> SignedO
     return SignedOn(user=user, token=token, session=session)
 
 
+def check_password(
+    backend: Backend, username: str, password: str, caller: Caller | None = None
+) -> RowMapping:
+    """The account behind ``username`` and ``password``, under the failure throttle.
+
+    Every door that takes a password goes through here or ``delete_account`` (the Sync
+    API's ``login``, V2 sign-on, the OAuth sign-in page), so failures at one count at all.
+    """
+    caller = caller or Caller()
+    limits = _limits(backend, _account_key(username), caller)
+    _refuse_if_limited(backend, limits)
+    try:
+        return users.login(backend, username, password)
+    except AuthenticationFailed:
+        _record_failure(backend, limits)
+        log.info("sign-on refused: wrong user name or password (from %s)", caller.address)
+        raise
+
+
+def delete_account(
+    backend: Backend, user: RowMapping, password: str, caller: Caller | None = None
+) -> None:
+    """``users.delete_user`` under the same failure throttle as every sign-in."""
+    limits = _limits(backend, _account_key(user["email"]), caller or Caller())
+    _refuse_if_limited(backend, limits)
+    try:
+        users.delete_user(backend, user["id"], password)
+    except Forbidden:
+        _record_failure(backend, limits)
+        raise
+
+
 def sign_on(
     backend: Backend, username: str, password: str, caller: Caller | None = None
 ) -> SignedOn | SecondFactorNeeded:
     """Check the password; open a session, or a challenge when TOTP is on."""
     caller = caller or Caller()
-    limits = _limits(backend, _account_key(username), caller)
-    _refuse_if_limited(backend, limits)
     try:
-        user = users.login(backend, username, password)
+        user = check_password(backend, username, password, caller)
     except AuthenticationFailed as exc:
-        _record_failure(backend, limits)
-        log.info("sign-on refused: wrong user name or password (from %s)", caller.address)
         raise WrongCredentials("username_password_not_match") from exc
     if totp.is_enabled(user):
         auth_id, expires_at = totp.open_challenge(backend, user["id"])

@@ -27,7 +27,7 @@ from taskhaven.api.todoist.v6.http import (
 from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.standard import STANDARD
 from taskhaven.api.todoist.v6.sync import handle_sync, parse_commands, wanted_types
-from taskhaven.core import ratelimit, users
+from taskhaven.core import ratelimit, signon, users
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
@@ -56,8 +56,17 @@ def _user_with_token(backend: Backend, row: RowMapping, token: str) -> dict[str,
     return data
 
 
-def login(backend: Backend, params: Params, _request: Request) -> Any:
-    row = users.login(backend, params.required("email"), params.required("password"))
+def _caller(request: Request) -> signon.Caller:
+    return signon.Caller(
+        address=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+def login(backend: Backend, params: Params, request: Request) -> Any:
+    row = signon.check_password(
+        backend, params.required("email"), params.required("password"), _caller(request)
+    )
     return _user_with_token(backend, row, users.token_after_login(backend, row))
 
 
@@ -73,9 +82,9 @@ def register(backend: Backend, params: Params, _request: Request) -> Any:
     return _user_with_token(backend, row, token)
 
 
-def delete_user(backend: Backend, params: Params, _request: Request) -> Any:
+def delete_user(backend: Backend, params: Params, request: Request) -> Any:
     user = authenticate(backend, params, NEVER)
-    users.delete_user(backend, user["id"], params.required("current_password"))
+    signon.delete_account(backend, user, params.required("current_password"), _caller(request))
     return "ok"
 
 
