@@ -38,6 +38,11 @@ class Settings(BaseSettings):
 
     max_commands_per_request: int = Field(default=100, ge=1)
     sync_rate_limit_per_minute: int = Field(default=50, ge=0)
+    """Reads per user per minute (a Sync API ``sync`` without commands, V1 GETs)."""
+    write_rate_limit_per_minute: int = Field(default=1000, ge=0)
+    """Abuse ceiling for requests that carry writes (a ``sync`` with commands, V1 writes):
+    counted apart from reads, so a client's queued writes are never refused by the read
+    limit (todoist-python empties its queue on a refused commit)."""
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     signon_failures_per_account: int = Field(default=10, ge=0)
     signon_failures_per_address: int = Field(default=50, ge=0)

@@ -58,7 +58,12 @@ def authenticate(backend: Backend, request: Request, scope: str) -> RowMapping:
     """The user behind a TickTick-scoped token that grants ``scope``; rate-limited per user."""
     grant = grants.authenticate(backend, bearer(request), family=scopes.TICKTICK)
     scopes.require(grant.scopes, scope)
-    ratelimit.hit(backend, f"v1:{grant.user_id}", backend.settings.sync_rate_limit_per_minute)
+    settings = backend.settings
+    if request.method in ("GET", "HEAD"):
+        ratelimit.hit(backend, f"v1:{grant.user_id}", settings.sync_rate_limit_per_minute)
+    else:
+        # Writes are never refused by the read limit, only by their own abuse ceiling.
+        ratelimit.hit(backend, f"v1-write:{grant.user_id}", settings.write_rate_limit_per_minute)
     return grant.user
 
 

@@ -35,14 +35,21 @@ from taskhaven.middleware.protocol import protocol_app
 
 def sync(backend: Backend, params: Params, _request: Request) -> Any:
     user, held = credential(backend, params)
+    batch = parse_commands(params, backend.settings.max_commands_per_request)
     if held is not None:
         # An app's token: every command and the read must be within its scopes, checked
         # before anything runs (a read-only token cannot commit at all).
-        for cmd in parse_commands(params, backend.settings.max_commands_per_request):
+        for cmd in batch:
             scopes.require(held, *command_scopes(cmd["type"]))
         if wanted_types(params.json("resource_types")):
             scopes.require(held, *READ)
-    ratelimit.hit(backend, f"v6-sync:{user['id']}", backend.settings.sync_rate_limit_per_minute)
+    settings = backend.settings
+    if batch:
+        # Writes have their own, much higher ceiling: a refused commit can cost a client
+        # its queue, so the read limit never applies to one (docs/security.md).
+        ratelimit.hit(backend, f"v6-write:{user['id']}", settings.write_rate_limit_per_minute)
+    else:
+        ratelimit.hit(backend, f"v6-sync:{user['id']}", settings.sync_rate_limit_per_minute)
     return handle_sync(backend, user, params)
 
 
