@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,6 +36,12 @@ def protocol_app(
     async def method_not_allowed(request: Request, _exc: Exception) -> Response:
         return render_error(405, f"Method not allowed: {request.method}")
 
+    async def http_error(_request: Request, exc: Exception) -> Response:
+        # The framework's own refusals (a malformed or oversized form part) are plain text.
+        status = exc.status_code if isinstance(exc, HTTPException) else 400
+        detail = exc.detail if isinstance(exc, HTTPException) else "Bad request"
+        return render_error(status, str(detail))
+
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return render_error(500, "Internal server error")
@@ -47,7 +54,12 @@ def protocol_app(
         middleware=[
             Middleware(BodyLimit, max_bytes=backend.settings.max_body_bytes, too_large=too_large)
         ],
-        exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            404: not_found,
+            405: method_not_allowed,
+            500: server_error,
+        },
     )
     app.state.backend = backend
     return app

@@ -37,7 +37,10 @@ class Params:
             if content_type.startswith(
                 ("application/x-www-form-urlencoded", "multipart/form-data")
             ):
-                form = await request.form()
+                # One field may be as large as the body limit (the default part limit
+                # is 1 MiB, far below the documented 10 MiB).
+                limit = request.app.state.backend.settings.max_body_bytes
+                form = await request.form(max_part_size=limit)
                 body: dict[str, list[str]] = {}
                 for key, item in form.multi_items():
                     if isinstance(item, UploadFile):
