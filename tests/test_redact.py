@@ -21,6 +21,12 @@ from tests.servers import RunningServer
         ("/x?item_id=1&TOKEN=zz", "/x?item_id=1&TOKEN=***"),
         ("/api/v2/batch/check/0", "/api/v2/batch/check/0"),
         ("/x?tokens=1", "/x?tokens=1"),
+        # Regression: percent-encoded names logged the token.
+        ("/API/v6/sync?%74oken=abc", "/API/v6/sync?%74oken=***"),
+        ("/API/v6/sync?%2574oken=abc", "/API/v6/sync?%2574oken=***"),
+        ("/x?pass%77ord=pw&a=1", "/x?pass%77ord=***&a=1"),
+        ("/x?+token=abc", "/x?+token=***"),
+        ("/x?a=1;token=abc#f", "/x?a=1;token=***#f"),
         (
             "/oauth/token?client_id=c&client_secret=s3&code=AbC&grant_type=authorization_code"
             "&code_verifier=vvv",

@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     app = Starlette(
         routes=_any_character([Route("/health", health), *mounts(backend)]),
-        middleware=[Middleware(CollapseSlashes)],
+        middleware=[Middleware(CollapseSlashes, public_url=settings.base_url)],
         lifespan=lifespan,
     )
     app.state.backend = backend

@@ -9,16 +9,43 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
-_SECRET_PARAMS = re.compile(
-    r"((?:^|[?&])(?:token|password|current_password|oauth2_token|secret|invitation_secret"
-    r"|code|code_verifier|access_token|client_secret)=)[^&#\s]*",
-    re.IGNORECASE,
+SECRET_NAMES = frozenset(
+    (
+        "token",
+        "password",
+        "current_password",
+        "oauth2_token",
+        "secret",
+        "invitation_secret",
+        "code",
+        "code_verifier",
+        "access_token",
+        "refresh_token",
+        "client_secret",
+    )
 )
+_SEPARATORS = re.compile(r"([&;#])")
+
+
+def _is_secret(raw_name: str) -> bool:
+    # Compare after percent-decoding (twice: ``%2574oken`` is ``%74oken`` is ``token``),
+    # as the application will see the name, so ``?%74oken=`` is caught too.
+    name = unquote_plus(unquote_plus(raw_name))
+    return name.strip().lower() in SECRET_NAMES
 
 
 def redact(path: str) -> str:
-    return _SECRET_PARAMS.sub(r"\1***", path)
+    base, mark, query = path.partition("?")
+    parts = _SEPARATORS.split(query)
+    for index in range(0, len(parts), 2):
+        if index and parts[index - 1] == "#":
+            break  # the fragment is not parameters
+        name, equals, value = parts[index].partition("=")
+        if equals and value and _is_secret(name):
+            parts[index] = f"{name}=***"
+    return base + mark + "".join(parts)
 
 
 class RedactSecrets(logging.Filter):
