@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.servers import RunningServer
 from tests.v2.batch_helpers import V2, oid, task, v2_account
-from tests.v2.clients import assert_error
+from tests.v2.clients import assert_error, cookie
 
 
 @pytest.fixture
@@ -151,7 +151,8 @@ def test_malformed_bodies_are_refused_whole(me: V2, path: str, body: Any) -> Non
 @pytest.mark.parametrize("path", ["batch/project", "batch/task", "batch/taskParent", "batch/tag"])
 @pytest.mark.parametrize("content", [b"", b"{", b"\xff\xfe", b"null", b"[1, 2"])
 def test_bodies_that_are_not_json_objects(me: V2, path: str, content: bytes) -> None:
-    response = me.raw("POST", path, content=content)
+    headers = {**cookie(me.token), "content-type": "application/json"}
+    response = httpx.post(me.url(path), content=content, headers=headers)
     assert_error(response, 400, "invalid_parameter")
 
 

@@ -26,10 +26,28 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
+def require_json(request: Request, *, has_body: bool) -> None:
+    """Writes carry ``application/json``: the session cookie rides along on a cross-site
+    form post, and no form can send that type, so a write cannot rest on ``SameSite``
+    alone (a JSON body sent as ``text/plain`` is refused)."""
+    if request.method in SAFE_METHODS:
+        return
+    content_type = request.headers.get("content-type")
+    if content_type is None and not has_body:
+        return
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise V2Error(415, "invalid_parameter", "Content-Type must be application/json")
+
+
 async def read_json(request: Request) -> Any:
     body = await request.body()
     if not body.strip():
         raise V2Error(400, "invalid_parameter", "Request body must be JSON")
+    require_json(request, has_body=True)
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -57,7 +75,11 @@ def endpoint(
     async def run(request: Request) -> Response:
         backend: Backend = request.app.state.backend
         try:
-            payload = await read_json(request) if body else None
+            if body:
+                payload = await read_json(request)
+            else:
+                require_json(request, has_body=False)
+                payload = None
             result = await run_in_threadpool(handler, backend, request, payload)
         except (DomainError, V2Error) as exc:
             return map_error(exc)
