@@ -217,6 +217,17 @@ def app_rotate_secret(client_id: str, database: Database = None) -> None:
     console.print(f"client_secret: {secret}", highlight=False)
 
 
+@user_app.command("rotate-token")
+def user_rotate_token(email: str, database: Database = None) -> None:
+    """Give a user a new API token (the old one stops working at once); print it."""
+    from taskhaven.core import users
+
+    backend = _backend(database)
+    with backend.read() as conn:
+        row = users.get(conn, _user_id(backend, email))
+    console.print(f"api_token: {users.rotate_api_token(backend, row)}", highlight=False)
+
+
 @user_app.command("grants")
 def user_grants(
     email: str,

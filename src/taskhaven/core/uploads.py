@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
-from taskhaven.core.backend import Backend
+from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import InvalidArgument, MissingArgument, NotFound
 from taskhaven.core.ids import new_oid
 from taskhaven.store.schema import uploads
@@ -169,6 +169,22 @@ def by_name(conn: Connection, name: str) -> RowMapping:
     if row is None:
         raise NotFound("upload")
     return row
+
+
+def forget_all(unit: Unit) -> list[RowMapping]:
+    """Soft-delete every live file of the unit's user; the rows, for ``remove_files``
+    once the transaction has committed."""
+    live = uploads.c.user_id == unit.user_id, uploads.c.is_deleted.is_(False)
+    rows = list(unit.conn.execute(select(uploads).where(*live)).mappings())
+    if rows:
+        unit.conn.execute(update(uploads).where(*live).values(is_deleted=True, seq=unit.stamp()))
+    return rows
+
+
+def remove_files(backend: Backend, rows: Iterable[RowMapping]) -> None:
+    for row in rows:
+        with contextlib.suppress(OSError):
+            path_of(backend, row).unlink(missing_ok=True)
 
 
 def delete(backend: Backend, user_id: int, name: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, case, func, insert, select, update
 
-from taskhaven.core import columns, security, zones
+from taskhaven.core import columns, security, uploads, zones
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import (
     AuthenticationFailed,
@@ -434,11 +434,12 @@ def set_notification_setting(
 
 
 def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
-    """Delete an account: the row keeps its id but loses every credential."""
+    """Delete an account: the row keeps its id but loses every credential and every file."""
     with backend.write(user_id) as unit:
         row = get(unit.conn, user_id)
         if not backend.passwords.verify(row["password_hash"], current_password):
             raise Forbidden("Wrong password")
+        files = uploads.forget_all(unit)
         end_sessions(unit.conn, user_id)
         unit.conn.execute(
             update(oauth_tokens).where(oauth_tokens.c.user_id == user_id).values(revoked=True)
@@ -456,6 +457,8 @@ def delete_user(backend: Backend, user_id: int, current_password: str) -> None:
                 seq=unit.stamp(),
             )
         )
+    # After the commit: a file without a live row is never served (see core.uploads).
+    uploads.remove_files(backend, files)
 
 
 def end_sessions(conn: Connection, user_id: int) -> None:
