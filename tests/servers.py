@@ -15,6 +15,7 @@ import httpx
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from taskhaven import serving
 from taskhaven.app import create_app
 from taskhaven.core.backend import Backend
 from taskhaven.settings import Settings
@@ -76,9 +77,7 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
     port = free_port()
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
     backend = Backend(settings)
-    config = uvicorn.Config(
-        create_app(settings, backend), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = serving.config(create_app(settings, backend), settings, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -46,6 +46,7 @@ def serve(
     """Start the server (migrations run at start-up)."""
     import uvicorn
 
+    from taskhaven import serving
     from taskhaven.app import create_app
 
     settings = _settings(database)
@@ -56,13 +57,7 @@ def serve(
         update["port"] = port
     settings = settings.model_copy(update=update)
     console.print(f"taskhaven listening on http://{settings.host}:{settings.port}")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        proxy_headers=True,
-    )
+    uvicorn.Server(serving.config(create_app(settings), settings)).run()
 
 
 @user_app.command("create")

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     counted apart from reads, so a client's queued writes are never refused by the read
     limit (todoist-python empties its queue on a refused commit)."""
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    header_timeout_seconds: int = Field(default=10, ge=1)
+    """A request's headers must arrive within this time of the connection (or of the
+    previous answer on it); otherwise the connection is closed."""
+    body_timeout_seconds: int = Field(default=60, ge=1)
+    """A request's body must arrive within this time of its headers."""
     signon_failures_per_account: int = Field(default=10, ge=0)
     signon_failures_per_address: int = Field(default=50, ge=0)
     signon_failure_window_seconds: int = Field(default=900, ge=1)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
@@ -43,6 +43,9 @@ def protocol_app(
         return render_error(status, str(detail))
 
     async def server_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, ClientDisconnect):
+            # The client left, or its request did not arrive in time (taskhaven.serving).
+            return render_error(400, "Incomplete request")
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return render_error(500, "Internal server error")
 
