@@ -355,6 +355,10 @@ def test_query_never_fails_on_any_string(
     server: RunningServer, account: dict[str, Any], text: str
 ) -> None:
     response = call(server, "query", "POST", token=account["token"], queries=json.dumps([text]))
+    if "\x00" in text:
+        # NUL is refused at the boundary, whatever the call.
+        assert_error(response, 400, 16)
+        return
     assert response.status_code == 200, response.text
     [entry] = response.json()
     assert entry["query"] == text

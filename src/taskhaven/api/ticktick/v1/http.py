@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from taskhaven.api.ticktick.v1.errors import V1Error, map_error
-from taskhaven.core import ratelimit
+from taskhaven.core import columns, ratelimit
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import AuthenticationFailed, DomainError
 from taskhaven.core.oauth import grants, scopes
@@ -72,9 +72,12 @@ async def read_json(request: Request) -> Any:
     if not body.strip():
         return {}
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise V1Error(400, "invalid_parameter", f"Malformed JSON body: {exc}") from exc
+    if columns.has_nul(data):
+        raise V1Error(400, "invalid_parameter", "Text may not contain NUL (\\u0000)")
+    return data
 
 
 def parse(model: type[T], data: Any) -> T:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from taskhaven.api.ticktick.v2.errors import V2Error, map_error
+from taskhaven.core import columns
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import DomainError
 
@@ -49,9 +50,12 @@ async def read_json(request: Request) -> Any:
         raise V2Error(400, "invalid_parameter", "Request body must be JSON")
     require_json(request, has_body=True)
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise V2Error(400, "invalid_parameter", f"Malformed JSON body: {exc}") from exc
+    if columns.has_nul(data):
+        raise V2Error(400, "invalid_parameter", "Text may not contain NUL (\\u0000)")
+    return data
 
 
 def parse(model: type[T] | TypeAdapter[T], data: Any) -> T:

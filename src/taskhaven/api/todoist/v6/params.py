@@ -8,6 +8,7 @@ import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from taskhaven.core import columns
 from taskhaven.core.errors import InvalidArgument, MissingArgument
 from taskhaven.core.limits import MAX_BIGINT
 
@@ -48,6 +49,9 @@ class Params:
                     else:
                         body.setdefault(key, []).append(item)
                 values.update(body)
+        for name, found in values.items():
+            if columns.has_nul(name) or columns.has_nul(found):
+                raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
         return cls(values, files)
 
     def __contains__(self, name: str) -> bool:
@@ -82,14 +86,19 @@ class Params:
             raise InvalidArgument(name)
         return number
 
-    def json(self, name: str, default: Any = None) -> Any:
+    def json(self, name: str, default: Any = None, *, nul: bool = False) -> Any:
+        """The parsed JSON of ``name``; NUL anywhere in it is refused unless ``nul``
+        (the caller then checks it part by part, as ``sync`` does per command)."""
         value = self.raw(name)
         if value is None or value == "":
             return default
         try:
-            return orjson.loads(value)
+            data = orjson.loads(value)
         except orjson.JSONDecodeError as exc:
             raise BadJson(name) from exc
+        if not nul and columns.has_nul(data):
+            raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
+        return data
 
     def flag(self, name: str, default: bool = False) -> bool:
         value = self.raw(name)

@@ -57,7 +57,8 @@ class TooManyCommands(LimitExceeded):
 
 def parse_commands(params: Params, limit: int) -> list[dict[str, Any]]:
     """Validate the whole envelope before anything runs: all commands or none."""
-    raw = params.json("commands", [])
+    # NUL in one command's arguments fails that command alone (see _run_one).
+    raw = params.json("commands", [], nul=True)
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -69,6 +70,8 @@ def parse_commands(params: Params, limit: int) -> list[dict[str, Any]]:
             raise InvalidArgument("commands", f"Command {position} is not an object")
         if not isinstance(cmd.get("type"), str):
             raise InvalidArgument("commands", f"Command {position} has no string 'type'")
+        if "\x00" in cmd["type"]:
+            raise InvalidArgument("commands", f"Command {position} has a 'type' with NUL")
         if not isinstance(cmd.get("uuid"), str) or not cmd["uuid"]:
             raise InvalidArgument("commands", f"Command {position} has no string 'uuid'")
         _check_id(cmd["uuid"], "uuid", position)
@@ -131,6 +134,8 @@ def _run_one(ctx: Ctx, cmd: dict[str, Any]) -> tuple[Any, int | None]:
     handler = COMMANDS.get(cmd["type"])
     if handler is None:
         return error_object(UNKNOWN_COMMAND, f"Unknown command: {cmd['type']}"), None
+    if columns.has_nul(cmd.get("args")):
+        return error_object(16, "Invalid argument value: args (contains NUL)"), None
     try:
         with ctx.unit.savepoint():
             result = handler(ctx, Args(ctx, dict(cmd.get("args") or {})))
