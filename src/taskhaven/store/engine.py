@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import DBAPIError
 
 _WRITE = "taskhaven_write"
 
@@ -20,13 +21,33 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _without_row_values(context: ExceptionContext) -> BaseException | None:
+    """PostgreSQL's own DETAIL repeats the row's values ("Failing row contains (…)"): the
+    password hash, sealed tokens, addresses. Raise the same error class without it, so
+    neither a log line nor a traceback carries them (``hide_parameters`` does the rest)."""
+    orig = context.original_exception
+    wrapped = context.sqlalchemy_exception
+    diag = getattr(orig, "diag", None)
+    if context.is_disconnect or diag is None or not getattr(diag, "message_detail", None):
+        return None
+    if not isinstance(wrapped, DBAPIError):
+        return None
+    try:
+        clean = type(orig)(diag.message_primary)  # the subclass keeps the SQLSTATE
+    except Exception:
+        return None
+    return type(wrapped)(wrapped.statement, wrapped.params, clean, hide_parameters=True)
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(
+        engine = create_engine(
             url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
         )
+        event.listen(engine, "handle_error", _without_row_values)
+        return engine
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
