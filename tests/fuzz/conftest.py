@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ class Account:
     ids: dict[str, int]
     oids: dict[str, str]
     requests: int = 0
-    known: dict[str, int] = field(default_factory=dict)
 
     def send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         self.requests += 1
