@@ -18,6 +18,8 @@ totp_app = typer.Typer(help="Two-factor sign-on (TOTP) for the V2 API.", no_args
 user_app.add_typer(totp_app, name="totp")
 app_app = typer.Typer(help="Applications that sign users on with OAuth2.", no_args_is_help=True)
 app.add_typer(app_app, name="app")
+task_app = typer.Typer(help="Tasks of a user.", no_args_is_help=True)
+app.add_typer(task_app, name="task")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -358,6 +360,32 @@ def user_import(
     console.print(f"imported {counts}", highlight=False)
     if imported.token:
         console.print(f"new account; API token: {imported.token}", highlight=False)
+
+
+@task_app.command("add")
+def task_add(
+    email: str,
+    text: str,
+    note: Annotated[str | None, typer.Option(help="A note on the new task.")] = None,
+    reminder: Annotated[
+        str | None, typer.Option(help="An absolute reminder, in free text.")
+    ] = None,
+    database: Database = None,
+) -> None:
+    """Add a task from one quick-add line ("Pay rent every 1st at 9am p1 #Home @bills")
+    and print it as JSON (the Sync API's item)."""
+    from taskhaven.api.todoist.v6 import render
+    from taskhaven.core import items
+
+    backend = _backend(database)
+    user_id = _user_id(backend, email)
+    try:
+        with backend.write(user_id) as unit:
+            row = items.quick_add(unit, text, note=note, reminder=reminder)
+    except DomainError as exc:
+        err_console.print(f"error: {exc.message}")
+        raise typer.Exit(1) from exc
+    _print_json(render.item(row))
 
 
 if __name__ == "__main__":

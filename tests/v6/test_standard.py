@@ -40,6 +40,7 @@ AUTHENTICATED: dict[str, dict[str, str]] = {
     "get_all_completed_items": {},
     "get_completed_items": {"project_id": "1"},
     "add_item": {"content": "x"},
+    "quick/add": {"text": "x"},
     "get_item": {"item_id": "1"},
     "get_project": {"project_id": "1"},
     "get_label": {"label_id": "1"},

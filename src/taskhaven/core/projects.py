@@ -55,6 +55,23 @@ def inbox(conn: Connection, user_id: int) -> RowMapping:
     return row
 
 
+def by_name(conn: Connection, user_id: int, name: str) -> RowMapping | None:
+    """The user's live, unarchived project with this name, ignoring case (the first in list
+    order when several share it); compared with ``casefold`` as label names are."""
+    wanted = name.casefold()
+    found = rows.live(
+        conn,
+        projects,
+        user_id,
+        projects.c.is_archived.is_(False),
+        order_by=(projects.c.item_order, projects.c.id),
+    )
+    for row in found:
+        if row["name"].casefold() == wanted:
+            return row
+    return None
+
+
 def by_ref(conn: Connection, user_id: int, ref: str | None) -> RowMapping:
     """The live project a V1/V2 client names by string id; None or ``inbox<user id>`` is the
     Inbox. Another user's inbox id is "not found", as any id of theirs is."""

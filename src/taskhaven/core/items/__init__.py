@@ -43,6 +43,7 @@ from taskhaven.core.items.fields import (
 )
 from taskhaven.core.items.lookups import by_oid, get, is_recurring
 from taskhaven.core.items.moves import delete, move, set_day_order, set_order_indent
+from taskhaven.core.items.quick import quick_add
 from taskhaven.core.items.upsert import find_by_oid, upsert_by_oid
 from taskhaven.core.items.writes import add, add_note, create, update_item
 from taskhaven.core.items.writing import parents_from_indents, stamp, touch_day_orders
@@ -72,6 +73,7 @@ __all__ = [
     "move",
     "parents_from_indents",
     "parse_date_string",
+    "quick_add",
     "set_day_order",
     "set_order_indent",
     "set_status",

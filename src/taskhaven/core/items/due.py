@@ -51,6 +51,11 @@ def _user_zone(unit: Unit) -> tuple[ZoneInfo, int]:
     return zone, int(users.prefs(user)["next_week"])
 
 
+def user_reading(unit: Unit) -> tuple[ZoneInfo, str]:
+    """The zone and language the user's free-text dates are read in."""
+    return _user_zone(unit)[0], str(_user(unit).get("lang") or "en")
+
+
 def item_zone(unit: Unit, time_zone: str | None) -> ZoneInfo:
     """Recurrence steps in the item's own zone when it has one (V2), else the user's."""
     return zones.find(time_zone) or _user_zone(unit)[0]

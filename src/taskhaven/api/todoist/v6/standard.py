@@ -429,6 +429,17 @@ def add_item(backend: Backend, params: Params, _request: Request) -> Any:
     return render.item(row)
 
 
+def quick_add(backend: Backend, params: Params, _request: Request) -> Any:
+    """Todoist's ``quick/add``: one line of text becomes an item (core/items/quick.py)."""
+    user = authenticate(backend, params, ADD_TASK)
+    text = params.required("text")
+    with backend.write(user["id"]) as unit:
+        row = core_items.quick_add(
+            unit, text, note=params.text("note"), reminder=params.text("reminder")
+        )
+    return render.item(row)
+
+
 def get_item(backend: Backend, params: Params, _request: Request) -> Any:
     user = authenticate(backend, params)
     item_id = _required_int(params, "item_id")
@@ -579,6 +590,7 @@ STANDARD: dict[str, Handler] = {
     "get_all_completed_items": get_all_completed_items,
     "get_completed_items": get_completed_items,
     "add_item": add_item,
+    "quick/add": quick_add,
     "get_item": get_item,
     "get_project": get_project,
     "get_label": get_label,
