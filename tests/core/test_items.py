@@ -204,7 +204,8 @@ def test_close_with_only_a_repeat_flag_catches_up_to_now(
         # An RRULE no date string can say (BYHOUR), as a V2 client may send it.
         rule = "RRULE:FREQ=DAILY;INTERVAL=1;BYHOUR=8"
         row = items.add(unit, content="v2 daily", due_at=overdue, repeat_flag=rule)
-        assert not dates.is_recurring(row["date_string"])  # the label is just the date
+        # Described for reading; closing follows the rule, not the words.
+        assert row["date_string"] == "every day at 8:00"
         items.close(unit, row["id"])
     row = fetch(backend, user_id, row["id"])
     due = utc(row["due_at"])

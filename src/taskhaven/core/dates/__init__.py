@@ -26,7 +26,9 @@ from taskhaven.core.dates.occurrences import (
 from taskhaven.core.dates.quickadd import QuickAdd, parse_quick_add
 from taskhaven.core.dates.recurrence import Rule
 from taskhaven.core.dates.rrules import (
+    count_used,
     date_string_to_rrule,
+    describe_rrule,
     rrule_to_date_string,
     rule_from_rrule,
     rule_to_rrule,
@@ -42,7 +44,9 @@ __all__ = [
     "QuickAdd",
     "Rule",
     "as_utc",
+    "count_used",
     "date_string_to_rrule",
+    "describe_rrule",
     "is_from_completion",
     "is_recurring",
     "iso_moment",

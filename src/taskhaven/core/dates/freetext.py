@@ -147,7 +147,7 @@ _HOURLY_RE = re.compile(r"(?:\d+\s+|other\s+)?(?:hours?|hrs?|minutes?|mins?|seco
 _MODIFIER_RE = re.compile(
     r"\s+(?P<kw>starting(?:\s+on|\s+from)?|from|beginning|until|till|through|ending|for)\s+"
 )
-_FOR_RE = re.compile(rf"{_COUNT}\s+(?P<unit>days?|weeks?|months?|years?)")
+_FOR_RE = re.compile(rf"{_COUNT}\s+(?P<unit>days?|weeks?|months?|years?|times?)")
 
 
 def _normalize(text: str) -> str:
@@ -429,6 +429,7 @@ def read_recurrence(text: str, today: date, next_week_day: int = 1) -> Recurrenc
     rule = _parse_rule(core, text)
     start: date | None = None
     until: date | None = None
+    count: int | None = None
     for keyword, argument in pairs:
         argument, arg_clock = _split_time(argument)
         if arg_clock is not None:
@@ -439,6 +440,11 @@ def read_recurrence(text: str, today: date, next_week_day: int = 1) -> Recurrenc
             length = _FOR_RE.fullmatch(argument)
             if length is None:
                 raise InvalidDate(f"cannot understand how long it lasts: {text!r}")
+            if length["unit"].startswith("time"):
+                count = _count(length["n"])
+                if not 1 <= count <= 9999:
+                    raise InvalidDate(f"cannot understand how long it lasts: {text!r}")
+                continue
             first = start or today
             until = _shift(first, _count(length["n"]), length["unit"].rstrip("s"), text)
             until -= timedelta(days=1)
@@ -448,7 +454,9 @@ def read_recurrence(text: str, today: date, next_week_day: int = 1) -> Recurrenc
             start = _parse_day(argument, today, next_week_day)
     if until is not None and start is not None and until < start:
         raise InvalidDate(f"the series ends before it starts: {text!r}")
-    rule = replace(rule, until=until, from_completion=from_completion)
+    if count is not None and until is not None:
+        raise InvalidDate(f"a series ends either on a day or after a number of times: {text!r}")
+    rule = replace(rule, until=until, count=count, from_completion=from_completion)
     return Recurrence(rule, clock, start)
 
 

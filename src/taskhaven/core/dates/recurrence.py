@@ -19,7 +19,9 @@ class Rule:
 
     ``ordinal`` qualifies a single weekday ("3rd friday" is ``weekdays=(4,), ordinal=3``,
     "last friday" ``ordinal=-1``); ``monthdays`` may hold -1 ("last day"); ``setpos`` -1
-    with the workdays is "last workday". ``until`` is a local date, inclusive.
+    with the workdays is "last workday". ``until`` is a local date, inclusive; ``count``
+    ("for 5 times") is how many occurrences are left, the current due one included (each
+    completion uses one up).
     ``from_completion`` ("every!") is not part of the RRULE: TickTick carries it as
     ``repeatFrom`` 1.
     """
@@ -32,6 +34,7 @@ class Rule:
     month: int | None = None  # YEARLY only
     setpos: int | None = None  # BYSETPOS
     until: date | None = None
+    count: int | None = None  # COUNT: occurrences left, the current one included
     from_completion: bool = False
 
     @property
@@ -54,7 +57,7 @@ def occurrences(rule: Rule, start: datetime) -> Iterator[datetime]:
     until = _until_moment(rule)
     if rule.freq in (MONTHLY, YEARLY) and rule.plain:
         months = rule.interval * (12 if rule.freq == YEARLY else 1)
-        for k in range(MAX_STEPS):
+        for k in range(MAX_STEPS if rule.count is None else min(MAX_STEPS, rule.count)):
             try:
                 moment = start + relativedelta(months=months * k)
             except (OverflowError, ValueError):
@@ -75,4 +78,5 @@ def occurrences(rule: Rule, start: datetime) -> Iterator[datetime]:
         bymonth=rule.month,
         bysetpos=rule.setpos,
         until=until,
+        count=rule.count,
     )

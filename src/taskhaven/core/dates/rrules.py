@@ -46,6 +46,8 @@ def rule_to_rrule(rule: Rule) -> str:
         parts.append(f"BYSETPOS={rule.setpos}")
     if rule.until is not None:
         parts.append(f"UNTIL={rule.until:%Y%m%d}T235959")
+    if rule.count is not None:
+        parts.append(f"COUNT={rule.count}")
     return "RRULE:" + ";".join(parts)
 
 
@@ -95,6 +97,8 @@ def rule_to_text(rule: Rule) -> str:
         text = f"{every} {rule.interval} {unit}s on {'the ' if rule.monthdays else ''}{selector}"
     if rule.until is not None:
         text += f" until {rule.until.isoformat()}"
+    if rule.count is not None:
+        text += f" for {rule.count} {'time' if rule.count == 1 else 'times'}"
     return text
 
 
@@ -164,7 +168,17 @@ def rule_from_rrule(rrule_text: str, *, from_completion: bool = False) -> Rule |
     parts = _rrule_parts(rrule_text)
     if parts is None:
         return None
-    known = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "UNTIL", "WKST"}
+    known = {
+        "FREQ",
+        "INTERVAL",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYMONTH",
+        "BYSETPOS",
+        "UNTIL",
+        "COUNT",
+        "WKST",
+    }
     if any(key not in known and not key.startswith("TT_") for key in parts):
         return None
     freq = _FREQ_BY_NAME.get(parts.get("FREQ", ""))
@@ -198,6 +212,9 @@ def rule_from_rrule(rrule_text: str, *, from_completion: bool = False) -> Rule |
     until = _until(parts["UNTIL"]) if "UNTIL" in parts else None
     if "UNTIL" in parts and until is None:
         return None
+    count = _int_in(parts["COUNT"], 1, 9999) if "COUNT" in parts else None
+    if ("COUNT" in parts and count is None) or (count is not None and until is not None):
+        return None
     if parts.get("TT_SKIP") == "WEEKEND" and freq == DAILY and interval == 1 and not weekdays:
         freq, weekdays = WEEKLY, WORKDAYS
     if freq == DAILY and weekdays and interval == 1:
@@ -211,6 +228,7 @@ def rule_from_rrule(rrule_text: str, *, from_completion: bool = False) -> Rule |
         month=month,
         setpos=setpos,
         until=until,
+        count=count,
         from_completion=from_completion,
     )
     # Only what the grammar reads back identically is a Rule a date string can say.
@@ -231,3 +249,156 @@ def rrule_to_date_string(rrule: str | None, *, from_completion: bool = False) ->
         return None
     rule = rule_from_rrule(rrule, from_completion=from_completion)
     return None if rule is None else rule_to_text(rule)
+
+
+_ERULE_DAY_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_UNTIL_MOMENT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
+
+
+def _day_text(raw: str) -> str | None:
+    match = _ERULE_DAY_RE.fullmatch(raw.strip())
+    if match is None:
+        return None
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return f"{day.day} {MONTH_ABBR[day.month - 1].lower()} {day.year}"
+
+
+def _erule_text(body: str) -> str | None:
+    """TickTick's list of days (``ERULE:NAME=CUSTOM;BYDATE=20270103,20270214``)."""
+    parts = dict(chunk.partition("=")[::2] for chunk in body.split(";") if chunk)
+    days = [_day_text(raw) for raw in parts.get("BYDATE", "").split(",") if raw.strip()]
+    if not days or any(d is None for d in days):
+        return None
+    return "on " + ", ".join(d for d in days if d is not None)
+
+
+def _numbers(text: str, low: int, high: int) -> list[int] | None:
+    values = [_int_in(v, low, high) for v in text.split(",")]
+    return None if any(v is None for v in values) else [v for v in values if v is not None]
+
+
+def _byday_text(text: str) -> str | None:
+    found = [_BYDAY_RE.fullmatch(code) for code in text.split(",")]
+    if any(m is None for m in found):
+        return None
+    words = []
+    for m in found:
+        assert m is not None
+        day = WEEKDAY_FULL[RRULE_DAYS.index(m["day"])]
+        n = int(m["n"]) if m["n"] else 0
+        if n and not (-1 <= n <= 5):
+            return None
+        words.append(f"{_ordinal(n)} {day}" if n else day)
+    return ", ".join(words)
+
+
+def _until_text(text: str) -> str | None:
+    if (day := _until(text)) is not None:
+        return f"until {day.isoformat()}"
+    match = _UNTIL_MOMENT_RE.fullmatch(text)
+    if match is None or _day_text(text[:8]) is None:
+        return None
+    zone = " UTC" if match[7] else ""
+    return f"until {match[1]}-{match[2]}-{match[3]} {match[4]}:{match[5]}{zone}"
+
+
+def _extra_rrule_text(parts: dict[str, str], from_completion: bool) -> str | None:
+    """Any RRULE of the four frequencies in plain English, part by part."""
+    freq = _FREQ_BY_NAME.get(parts.get("FREQ", ""))
+    interval = _int_in(parts.get("INTERVAL", "1"), 1, 9999)
+    if freq is None or interval is None:
+        return None
+    unit = _UNIT_NAMES[freq]
+    words = ["every!" if from_completion else "every"]
+    months = _numbers(parts["BYMONTH"], 1, 12) if "BYMONTH" in parts else []
+    if months is None:
+        return None
+    month_names = ", ".join(MONTH_ABBR[m - 1].lower() for m in months)
+    if freq == YEARLY and interval == 1 and months:
+        words.append(month_names)  # "every jan, mar"
+        months = []
+    else:
+        words.append(unit if interval == 1 else f"{interval} {unit}s")
+    if "BYDAY" in parts:
+        days = _byday_text(parts["BYDAY"])
+        if days is None:
+            return None
+        words.append("on " + days)
+    if "BYMONTHDAY" in parts:
+        monthdays = _numbers(parts["BYMONTHDAY"], -31, 31)
+        if not monthdays or 0 in monthdays:
+            return None
+        names = [
+            "last day" if d == -1 else f"{_ordinal(-d)} last day" if d < 0 else _ordinal(d)
+            for d in monthdays
+        ]
+        words.append("on the " + ", ".join(names))
+    if months:
+        words.append("in " + month_names)
+    if "BYSETPOS" in parts:
+        positions = _numbers(parts["BYSETPOS"], -366, 366)
+        if not positions or 0 in positions:
+            return None
+        words.append("(" + ", ".join(_ordinal(p) for p in positions) + " of those)")
+    if "BYHOUR" in parts:
+        hours = _numbers(parts["BYHOUR"], 0, 23)
+        minutes = _numbers(parts.get("BYMINUTE", "0"), 0, 59)
+        if not hours or not minutes:
+            return None
+        words.append("at " + ", ".join(f"{h}:{m:02d}" for h in hours for m in minutes))
+    elif "BYMINUTE" in parts:
+        return None
+    if "UNTIL" in parts:
+        until = _until_text(parts["UNTIL"])
+        if until is None:
+            return None
+        words.append(until)
+    if "COUNT" in parts:
+        count = _int_in(parts["COUNT"], 1, 9999)
+        if count is None:
+            return None
+        words.append(f"for {count} {'time' if count == 1 else 'times'}")
+    if parts.get("TT_SKIP") == "WEEKEND":
+        words.append("skipping weekends")
+    return " ".join(words)
+
+
+def describe_rrule(rrule: str | None, *, from_completion: bool = False) -> str | None:
+    """A faithful English date string for any TickTick repeatFlag.
+
+    The grammar's own wording when it has one (that reads back as the same rule);
+    otherwise the rule part by part ("every day at 9:00", "every jan, mar",
+    "every month on 1st monday, last friday", "on 3 jan 2027, 14 feb 2027"), for reading
+    only: the repeatFlag stays the rule. None for text that is no rule at all.
+    """
+    if not rrule:
+        return None
+    if (text := rrule_to_date_string(rrule, from_completion=from_completion)) is not None:
+        return text
+    stripped = rrule.strip().upper()
+    if stripped.startswith("ERULE:"):
+        return _erule_text(stripped[len("ERULE:") :])
+    parts = _rrule_parts(rrule)
+    known = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "UNTIL"}
+    known |= {"COUNT", "WKST", "BYHOUR", "BYMINUTE", "BYSECOND"}
+    if parts is None or any(k not in known and not k.startswith("TT_") for k in parts):
+        return None
+    if parts.get("BYSECOND", "0") != "0":
+        return None
+    return _extra_rrule_text(parts, from_completion)
+
+
+def count_used(rrule: str | None) -> str | None:
+    """The rule after one occurrence of a ``COUNT`` series is done (COUNT one less), or
+    None when the rule has no COUNT (or only that one occurrence was left)."""
+    parts = _rrule_parts(rrule or "")
+    if parts is None or "COUNT" not in parts:
+        return None
+    count = _int_in(parts["COUNT"], 1, 9999)
+    if count is None or count <= 1:
+        return None
+    parts["COUNT"] = str(count - 1)
+    return "RRULE:" + ";".join(f"{key}={value}" for key, value in parts.items())

@@ -11,6 +11,7 @@ from taskhaven.core import dates, hierarchy, projects, users
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.items.due import (
+    date_fields,
     end_of_day,
     item_zone,
     next_due,
@@ -158,6 +159,9 @@ def _reschedule(
         if not (dates.is_recurring(text) or merged["repeat_flag"]):
             raise InvalidArgument("id", "Invalid argument value: id (the item does not recur)")
         values["due_at"] = next_due(unit, merged, text)
+        if forward and (left := dates.count_used(merged["repeat_flag"])) is not None:
+            # "for 5 times": each completed occurrence uses one up.
+            values.update(date_fields(unit, row, {"repeat_flag": left, "due_at": values["due_at"]}))
     if forward:
         users.add_completed(unit, 1)
         values["completed_at"] = unit.now

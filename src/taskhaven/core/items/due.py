@@ -123,12 +123,13 @@ def _label(
             and dates.is_from_completion(cur_text, lang) == from_completion
         ):
             return str(cur_text)
-        text = dates.rrule_to_date_string(rrule, from_completion=from_completion)
+        # The grammar's wording, else a faithful description (repeat_flag stays the rule).
+        text = dates.describe_rrule(rrule, from_completion=from_completion)
         if text:
-            if moment is not None and not all_day:
+            if moment is not None and not all_day and "BYHOUR=" not in rrule.upper():
                 text += f" at {moment.astimezone(zone):%H:%M}"
             return text
-        # A recurrence no date string can say: label the date; repeat_flag still recurs.
+        # A recurrence nothing can word: label the date; repeat_flag still recurs.
     elif (
         current is not None
         and cur_text
@@ -229,6 +230,30 @@ def date_fields(unit: Unit, current: Row | None, fields: Mapping[str, Any]) -> d
     return out
 
 
+def _says(row: Row, date_string: str | None, rrule: str | None, zone: ZoneInfo) -> bool:
+    """Whether the date string says the item's rule: always when there is no repeat_flag;
+    not for a description of a rule the grammar cannot read (dates.describe_rrule)."""
+    if not rrule:
+        return True
+    due = row["due_at"]
+    today = (due or datetime.now(UTC)).astimezone(zone).date()
+    try:
+        said = dates.date_string_to_rrule(date_string, today=today, lang=row.get("date_lang"))
+    except (ValueError, OverflowError):
+        return False
+    return said is not None and _same_rule(said, rrule)
+
+
+def _same_rule(a: str, b: str) -> bool:
+    """The same RRULE up to the order of its parts, a default INTERVAL and the prefix."""
+
+    def parts(text: str) -> frozenset[str]:
+        body = text.strip().upper().removeprefix("RRULE:")
+        return frozenset(p for p in body.split(";") if p and p != "INTERVAL=1")
+
+    return parts(a) == parts(b)
+
+
 def next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
     """The due moment after completing one occurrence (strictly after the current one, and
     not in the past: a week-overdue daily item becomes due today, not six days ago)."""
@@ -236,10 +261,10 @@ def next_due(unit: Unit, row: Row, date_string: str | None) -> datetime:
     current = row["due_at"] or unit.now
     lang = row.get("date_lang")
     try:
-        if dates.is_recurring(date_string):
+        rrule = row["repeat_flag"]
+        if dates.is_recurring(date_string) and _says(row, date_string, rrule, zone):
             assert date_string is not None
             return dates.next_occurrence(date_string, current, tz=zone, now=unit.now, lang=lang)
-        rrule = row["repeat_flag"]
         if not rrule:
             raise InvalidArgument("id", "Invalid argument value: id (the item does not recur)")
         if row.get("repeat_from") == 1:
