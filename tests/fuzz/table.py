@@ -100,6 +100,7 @@ PLAIN_CALLS: dict[str, tuple[str, ...]] = {
     "get_productivity_stats": (),
     "get_redirect_link": ("path", "hash"),
     "query": ("queries", "as_count"),
+    "quick/add": ("text", "note", "reminder"),
     "templates/export_as_file": ("project_id",),
     "templates/export_as_url": ("project_id",),
     "templates/import_into_project": ("project_id", "file"),
