@@ -70,11 +70,17 @@ def user_create(
     database: Annotated[str | None, typer.Option(help="Database URL.")] = None,
 ) -> None:
     """Create a user and print their API token."""
-    from taskhaven.core import users
+    from taskhaven.core import sharing, users
 
     backend = _backend(database)
     try:
-        _row, token = users.register(backend, email=email, password=password, full_name=name)
+        _row, token = users.register(
+            backend,
+            email=email,
+            password=password,
+            full_name=name,
+            welcome=sharing.deliver_pending,
+        )
     except DomainError as exc:
         err_console.print(f"error: {exc.message}")
         raise typer.Exit(1) from exc

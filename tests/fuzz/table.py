@@ -22,7 +22,8 @@ from taskhaven.api.ticktick.v2 import models as v2
 # Names whose plausible value is one of the account's ids (a list for the plural ones).
 ID_NAMES = frozenset(
     {"id", "item_id", "project_id", "label_id", "note_id", "filter_id", "reminder_id",
-     "to_project", "parent_id", "notify_uid", "responsible_uid", "assigned_by_uid", "last_id"}
+     "to_project", "parent_id", "notify_uid", "responsible_uid", "assigned_by_uid", "last_id",
+     "invitation_id"}
 )  # fmt: skip
 ID_LIST_NAMES = frozenset({"ids", "uids_to_notify", "labels"})
 
@@ -75,6 +76,15 @@ SYNC_COMMANDS: dict[str, tuple[str, ...]] = {
     "user_update": _PREFS,
     "update_goals": ("daily_goal", "weekly_goal", "ignore_days", "vacation_mode", "karma_disabled"),
     "live_notifications_mark_as_read": ("seq_no",),
+    "live_notifications_mark_read": ("id",),
+    "live_notifications_mark_unread": ("id",),
+    "live_notifications_mark_read_all": (),
+    "share_project": ("project_id", "email"),
+    "accept_invitation": ("invitation_id", "invitation_secret"),
+    "reject_invitation": ("invitation_id", "invitation_secret"),
+    "delete_invitation": ("invitation_id",),
+    "delete_collaborator": ("project_id", "email"),
+    "take_ownership": ("project_id",),
 }
 
 # Sync API calls other than ``sync`` (fuzzed through its commands and these parameters).

@@ -6,10 +6,13 @@ has an index on ``(user_id, seq)``, and an incremental read is a range scan on i
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, RowMapping, Table, select
+from sqlalchemy import Connection, Select, Table, select
 
+from taskhaven.core import visibility
+from taskhaven.core.limits import IN_CHUNK
+from taskhaven.core.rows import Row
 from taskhaven.store import counter
 from taskhaven.store.schema import filters, items, labels, notes, projects, reminders
 
@@ -42,23 +45,58 @@ def read_from(since: int, cursor: int) -> int:
     return 0 if since > cursor else since
 
 
-def rows_since(conn: Connection, kind: Kind, user_id: int, since: int) -> list[RowMapping]:
+def rows_since(conn: Connection, kind: Kind, user_id: int, since: int) -> list[Row]:
     """Rows of ``kind`` visible to ``user_id``, newest change first.
 
     ``since == 0`` is a full read: deleted rows are left out, and so are items already in
     history (a full read is the working set; history is read page by page elsewhere).
-    ``since > 0`` is incremental: every row stamped after ``since``, deleted ones included.
+    ``since > 0`` is incremental: every row stamped after ``since``, deleted ones included;
+    for projects, items and notes also the whole of a project shared with the user since
+    then, and the whole of one the user lost since then, each row marked deleted
+    (core/visibility.py).
     """
     table = _TABLES[kind]
-    query = select(table).where(table.c.user_id == user_id)
-    if since > 0:
-        query = query.where(table.c.seq > since)
-    else:
-        query = query.where(table.c.is_deleted.is_(False))
-        if table is items:
-            query = query.where(items.c.in_history.is_(False))
+    shared = visibility.shared_with(conn, user_id) if table in visibility.SHARED_TABLES else []
+    query = select(table).where(visibility.read_scope(table, user_id, shared))
+    query = query.where(table.c.seq > since) if since > 0 else _working_set(query, table)
     query = query.order_by(table.c.seq.desc(), table.c.id.desc())
-    return list(conn.execute(query).mappings())
+    found: list[Row] = list(conn.execute(query).mappings())
+    if since > 0 and table in visibility.SHARED_TABLES:
+        gained, lost = visibility.membership_changes(conn, user_id, since)
+        if gained or lost:
+            found = _with_membership_changes(conn, table, found, gained, lost)
+    return found
+
+
+def _working_set(query: Select[Any], table: Table) -> Select[Any]:
+    query = query.where(table.c.is_deleted.is_(False))
+    if table is items:
+        query = query.where(items.c.in_history.is_(False))
+    return query
+
+
+def _with_membership_changes(
+    conn: Connection, table: Table, found: list[Row], gained: list[int], lost: list[int]
+) -> list[Row]:
+    column = table.c.id if table is projects else table.c.project_id
+    seen = {row["id"] for row in found}
+    extra: list[Row] = []
+    for chunk in _chunks(gained):
+        query = _working_set(select(table).where(column.in_(chunk)), table)
+        extra.extend(row for row in conn.execute(query).mappings() if row["id"] not in seen)
+    for chunk in _chunks(lost):
+        query = select(table).where(column.in_(chunk), table.c.is_deleted.is_(False))
+        extra.extend({**row, "is_deleted": True} for row in conn.execute(query).mappings())
+    found = [row for row in found if not _in(row, table, lost)] + extra
+    return sorted(found, key=lambda row: (row["seq"], row["id"]), reverse=True)
+
+
+def _in(row: Row, table: Table, project_ids: list[int]) -> bool:
+    return (row["id"] if table is projects else row["project_id"]) in project_ids
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + IN_CHUNK] for start in range(0, len(ids), IN_CHUNK)]
 
 
 def day_orders(conn: Connection, user_id: int) -> dict[int, int]:

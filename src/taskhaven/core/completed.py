@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
 
-from taskhaven.core import projects
+from taskhaven.core import projects, visibility
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.status import counts_as_completion, is_completed
 from taskhaven.store.schema import items, notes
@@ -24,7 +24,7 @@ LIST_MAX = 50
 
 def _completed(user_id: int) -> list[ColumnElement[bool]]:
     return [
-        items.c.user_id == user_id,
+        visibility.scope(items, user_id),
         items.c.is_deleted.is_(False),
         is_completed(items.c.status, items.c.completed_at),
     ]
@@ -85,7 +85,7 @@ def moments(conn: Connection, user_id: int) -> list[tuple[datetime, int]]:
     """
     rows = conn.execute(
         select(items.c.completed_at, items.c.project_id).where(
-            items.c.user_id == user_id,
+            visibility.scope(items, user_id),
             items.c.is_deleted.is_(False),
             counts_as_completion(items.c.status, items.c.completed_at),
         )
@@ -101,7 +101,7 @@ def note_counts(conn: Connection, user_id: int, item_ids: Iterable[int]) -> dict
     query = (
         select(notes.c.item_id, func.count())
         .where(
-            notes.c.user_id == user_id,
+            visibility.scope(notes, user_id),
             notes.c.item_id.in_(wanted),
             notes.c.is_deleted.is_(False),
         )

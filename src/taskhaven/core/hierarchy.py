@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from taskhaven.core import rows, tree
+from taskhaven.core import rows, tree, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.limits import IN_CHUNK, MAX_INDENT
@@ -36,7 +36,7 @@ class _Node:
 
 def _item(conn: Connection, user_id: int, item_id: int) -> RowMapping:
     row = (
-        conn.execute(select(items).where(items.c.id == item_id, items.c.user_id == user_id))
+        conn.execute(select(items).where(items.c.id == item_id, visibility.scope(items, user_id)))
         .mappings()
         .first()
     )
@@ -50,7 +50,7 @@ def _project_nodes(conn: Connection, user_id: int, project_id: int) -> list[_Nod
     query = (
         select(items.c.id, items.c.parent_id, items.c.indent, items.c.item_order)
         .where(
-            items.c.user_id == user_id,
+            visibility.scope(items, user_id),
             items.c.project_id == project_id,
             items.c.is_deleted.is_(False),
         )
@@ -85,7 +85,7 @@ def child_oids(conn: Connection, user_id: int, parent_ids: Iterable[int]) -> dic
         query = (
             select(items.c.parent_id, items.c.oid)
             .where(
-                items.c.user_id == user_id,
+                visibility.scope(items, user_id),
                 items.c.parent_id.in_(wanted[start : start + IN_CHUNK]),
                 items.c.is_deleted.is_(False),
             )
@@ -147,7 +147,7 @@ def _stamp(unit: Unit, item_ids: Iterable[int | None]) -> None:
     if wanted:
         unit.conn.execute(
             update(items)
-            .where(items.c.user_id == unit.user_id, items.c.id.in_(wanted))
+            .where(visibility.scope(items, unit.user_id), items.c.id.in_(wanted))
             .values(seq=unit.stamp(), modified_at=unit.now)
         )
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert
 
-from taskhaven.core import projects, rows
+from taskhaven.core import notifications, projects, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, MissingArgument
 from taskhaven.core.limits import MAX_BIGINT
@@ -96,15 +96,20 @@ def add(
         item = rows.owned(unit.conn, items, unit.user_id, item_id, "item")
         project_id = item["project_id"]
         archived = bool(item["is_archived"])
+        owner = item["user_id"]
     elif project_id is not None:
-        archived = bool(projects.get(unit.conn, unit.user_id, project_id)["is_archived"])
+        project = projects.get(unit.conn, unit.user_id, project_id)
+        archived = bool(project["is_archived"])
+        owner = project["user_id"]
     else:
         raise MissingArgument("item_id")
     row_id = unit.conn.execute(
         insert(notes)
         .values(
             oid=rows.fresh_oid(unit.conn, notes, oid),
-            user_id=unit.user_id,
+            # The project owner's row, whoever posts it (core/visibility.py).
+            user_id=owner,
+            author_id=unit.user_id,
             item_id=item_id,
             project_id=project_id,
             content=text,
@@ -116,7 +121,9 @@ def add(
         )
         .returning(notes.c.id)
     ).scalar_one()
-    return get(unit.conn, unit.user_id, row_id)
+    note = get(unit.conn, unit.user_id, row_id)
+    notifications.note_added(unit, note)
+    return note
 
 
 def update_note(unit: Unit, note_id: int, changes: Mapping[str, Any]) -> RowMapping:

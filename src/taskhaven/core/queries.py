@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, select
 
-from taskhaven.core import labels, projects
+from taskhaven.core import labels, projects, visibility
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.status import is_open
@@ -96,7 +96,7 @@ def _open_items(conn: Connection, user_id: int, *where: ColumnElement[bool]) -> 
         projects_table.c.is_archived.is_(False),
     )
     query = select(items).where(
-        items.c.user_id == user_id,
+        visibility.scope(items, user_id),
         items.c.is_deleted.is_(False),
         is_open(items.c.status),
         items.c.in_history.is_(False),

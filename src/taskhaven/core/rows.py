@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
 
+from taskhaven.core import visibility
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
 from taskhaven.core.limits import MAX_BIGINT
@@ -63,7 +64,9 @@ def color(value: Any, argument: str = "color") -> str | None:
 def owned(
     conn: Connection, table: Table, user_id: int, row_id: int, kind: str, *, live: bool = True
 ) -> RowMapping:
-    """The row of ``table`` with this id if it is the user's; ``live`` rejects deleted rows."""
+    """The row of ``table`` with this id if the user may see it (``visibility.scope``: for
+    projects, items and notes also those of a project shared with the user); ``live``
+    rejects deleted rows."""
     return _owned(conn, table, table.c.id == row_id, user_id, kind, live)
 
 
@@ -89,10 +92,11 @@ def live(
     *where: ColumnElement[bool],
     order_by: Sequence[ColumnElement[Any]],
 ) -> list[RowMapping]:
-    """The user's live rows of ``table`` that match ``where``, in ``order_by`` order."""
+    """The live rows of ``table`` the user sees (``visibility.scope``) that match ``where``,
+    in ``order_by`` order."""
     query = (
         select(table)
-        .where(table.c.user_id == user_id, table.c.is_deleted.is_(False), *where)
+        .where(visibility.scope(table, user_id), table.c.is_deleted.is_(False), *where)
         .order_by(*order_by)
     )
     return list(conn.execute(query).mappings())
@@ -106,7 +110,7 @@ def _owned(
     kind: str,
     live: bool,
 ) -> RowMapping:
-    query = select(table).where(match, table.c.user_id == user_id)
+    query = select(table).where(match, visibility.scope(table, user_id))
     row = conn.execute(query).mappings().first()
     if row is None or (live and row["is_deleted"]):
         raise NotFound(kind)
@@ -121,7 +125,9 @@ def live_by_oid(conn: Connection, table: Table, user_id: int, oid: str | None) -
     row = (
         conn.execute(
             select(table).where(
-                table.c.oid == oid, table.c.user_id == user_id, table.c.is_deleted.is_(False)
+                table.c.oid == oid,
+                visibility.scope(table, user_id),
+                table.c.is_deleted.is_(False),
             )
         )
         .mappings()

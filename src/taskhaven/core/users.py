@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -136,8 +136,13 @@ def register(
     full_name: str = "",
     timezone: str = "UTC",
     lang: str = "en",
+    welcome: Callable[[Unit], None] | None = None,
 ) -> tuple[RowMapping, str]:
-    """Create a user with an Inbox; returns the user row and the fresh API token."""
+    """Create a user with an Inbox; returns the user row and the fresh API token.
+
+    ``welcome`` runs in the same unit, as the new user, once the account exists (core/
+    sharing.py hands over the invitations sent to the address before it had an account).
+    """
     email = normalise_email(email)
     _check_password(password)
     timezone = check_timezone(timezone or "UTC")
@@ -187,6 +192,8 @@ def register(
         unit.conn.execute(
             update(users).where(users.c.id == user_id).values(inbox_project_id=inbox_id)
         )
+        if welcome is not None:
+            welcome(unit)
         row = unit.conn.execute(select(users).where(users.c.id == user_id)).mappings().one()
     return row, token
 
@@ -196,6 +203,14 @@ def get(conn: Connection, user_id: int) -> RowMapping:
     if row is None:
         raise NotFound("user")
     return row
+
+
+def by_ids(conn: Connection, user_ids: Iterable[int]) -> dict[int, RowMapping]:
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return {}
+    found = conn.execute(select(users).where(users.c.id.in_(wanted))).mappings()
+    return {int(row["id"]): row for row in found}
 
 
 def by_email(conn: Connection, email: str) -> RowMapping | None:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.engine import Dialect
 
@@ -171,6 +172,7 @@ projects = Table(
     Column("kind", String(8), nullable=False, default="TASK"),
     Column("view_mode", String(16), nullable=True),
     Column("muted", Boolean, nullable=False, default=False),
+    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
     _deleted(),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("modified_at", UTCDateTime(), nullable=False),
@@ -212,6 +214,7 @@ items = Table(
     Column("in_history", Boolean, nullable=False, default=False),
     Column("completed_at", UTCDateTime(), nullable=True),
     Column("completed_by", BigInteger, nullable=True),
+    Column("author_id", BigInteger, nullable=True),
     Column("is_archived", Boolean, nullable=False, default=False),
     _deleted(),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -220,6 +223,7 @@ items = Table(
     Index("ix_items_user_seq", "user_id", "seq"),
     Index("ix_items_project", "project_id"),
     Index("ix_items_user_completed", "user_id", "completed_at"),
+    Index("ix_items_project_seq", "project_id", "seq"),
 )
 
 labels = Table(
@@ -254,9 +258,53 @@ notes = Table(
     Column("is_archived", Boolean, nullable=False, default=False),
     _deleted(),
     Column("posted_at", UTCDateTime(), nullable=False),
+    Column("author_id", BigInteger, nullable=True),
     _seq(),
     Index("ix_notes_user_seq", "user_id", "seq"),
     Index("ix_notes_item", "item_id"),
+    Index("ix_notes_project_seq", "project_id", "seq"),
+)
+
+# Who may see a shared project: its owner is ``projects.user_id``; every other user is a row
+# here. One row per invitation (``id`` is the invitation id): ``invited`` (``user_id`` set
+# once the address belongs to an account), ``active``, ``inactive`` (was a member, removed
+# or left: the row's ``seq`` sends the project's deletion once), ``deleted`` (an invitation
+# rejected or withdrawn). A re-invitation is a new row.
+project_members = Table(
+    "project_members",
+    metadata,
+    _pk(),
+    Column("project_id", BigInteger, nullable=False),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("email", String(320), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("inviter_id", BigInteger, nullable=False),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    _seq(),
+    Index("ix_project_members_user_seq", "user_id", "seq"),
+    Index("ix_project_members_project", "project_id"),
+    Index("ix_project_members_email", "email"),
+)
+
+# One recipient's notifications (share invitations and what happens in shared projects).
+live_notifications = Table(
+    "live_notifications",
+    metadata,
+    _pk(),
+    _user_fk(),
+    Column("kind", String(48), nullable=False),
+    Column("from_uid", BigInteger, nullable=False),
+    Column("project_id", BigInteger, nullable=True),
+    Column("invitation_id", BigInteger, nullable=True),
+    Column("state", String(16), nullable=True),
+    Column("data", JSON, nullable=False, default=dict),
+    Column("is_unread", Boolean, nullable=False, default=True),
+    _deleted(),
+    Column("created_at", UTCDateTime(), nullable=False),
+    _seq(),
+    Index("ix_live_notifications_user_seq", "user_id", "seq"),
+    Index("ix_live_notifications_invitation", "invitation_id"),
 )
 
 filters = Table(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from taskhaven.core import dates, hierarchy, projects, users
+from taskhaven.core import dates, hierarchy, notifications, projects, users, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.items.due import (
@@ -33,6 +33,8 @@ def complete(unit: Unit, item_id: int, *, force_history: bool) -> None:
     values = completion_values(unit, row, status if status.is_done else Status.DONE)
     values["in_history"] = bool(force_history) or (status.is_closed and row["in_history"])
     touch(unit, item_id, values)
+    if not status.is_closed:
+        notifications.item_completed(unit, row, completed=True)
 
 
 def uncomplete(
@@ -47,6 +49,8 @@ def uncomplete(
     checked sub-item that never left the list keeps its place)."""
     row = get(unit.conn, unit.user_id, item_id)
     values = completion_values(unit, row, Status.OPEN)
+    if Status(row["status"]).is_closed:
+        notifications.item_completed(unit, row, completed=False)
     if restore is not None:
         in_history, checked, item_order, indent = restore
         checked = check_bool(checked, "checked")
@@ -82,7 +86,7 @@ def _listed_parent(conn: Connection, user_id: int, row: Row) -> int | None:
     parent = (
         conn.execute(
             select(items.c.id).where(
-                items.c.user_id == user_id,
+                visibility.scope(items, user_id),
                 items.c.id == row["parent_id"],
                 items.c.project_id == row["project_id"],
                 items.c.is_deleted.is_(False),

@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from taskhaven.core import projects, zones
+from taskhaven.core import projects, visibility, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.items.lookups import get
 from taskhaven.core.limits import DATE_LANGS, MAX_BIGINT, MAX_INT32, MAX_PER_ITEM
 from taskhaven.core.rows import Row
 from taskhaven.store.schema import items, labels
-from taskhaven.store.schema import users as users_table
 
 KINDS = ("TEXT", "NOTE", "CHECKLIST")
 
@@ -168,12 +167,14 @@ def _checklist(value: Any) -> list[dict[str, Any]]:
     return list(value)
 
 
-def _uid(conn: Connection, value: Any, argument: str) -> int | None:
+def _uid(conn: Connection, value: Any, argument: str, project_id: int) -> int | None:
+    """A user who sees the project (its owner or an active member): only they can be
+    responsible for, or have assigned, one of its items."""
     if value is None:
         return None
     check_int(value, argument, 1, MAX_BIGINT)
-    if conn.execute(select(users_table.c.id).where(users_table.c.id == value)).first() is None:
-        raise NotFound("user")
+    if int(value) not in visibility.members_of(conn, project_id):
+        raise NotFound("user", "User not found (not a member of the project)")
     return int(value)
 
 
@@ -237,9 +238,11 @@ def plain_fields(
         elif key == "checklist":
             out[key] = _checklist(value)
         elif key in ("assigned_by_uid", "responsible_uid"):
-            out[key] = _uid(conn, value, key)
+            out[key] = _uid(conn, value, key, project_id)
         elif key == "parent_id":
             out[key] = _parent(conn, unit.user_id, value, item_id=item_id, project_id=project_id)
+    if "responsible_uid" in out and "assigned_by_uid" not in out:
+        out["assigned_by_uid"] = None if out["responsible_uid"] is None else unit.user_id
     return out
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, select, true, update
 
-from taskhaven.core import projects, tree
+from taskhaven.core import projects, tree, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.fields import check_int
 from taskhaven.core.items.lookups import get
@@ -31,7 +31,7 @@ def _subtree(conn: Connection, user_id: int, row: Row) -> list[int]:
         listing = conn.execute(
             select(items.c.id, items.c.indent)
             .where(
-                items.c.user_id == user_id,
+                visibility.scope(items, user_id),
                 items.c.project_id == row["project_id"],
                 items.c.is_deleted.is_(False),
                 items.c.in_history.is_(False),
@@ -44,7 +44,7 @@ def _subtree(conn: Connection, user_id: int, row: Row) -> list[int]:
         children = conn.execute(
             select(items.c.id)
             .where(
-                items.c.user_id == user_id,
+                visibility.scope(items, user_id),
                 items.c.parent_id.in_(frontier),
                 items.c.is_deleted.is_(False),
             )
@@ -74,10 +74,13 @@ def delete(unit: Unit, item_id: int) -> None:
 def _attached(unit: Unit, table: Table, family: list[int], **values: Any) -> None:
     """Write ``values`` to the user's live rows of ``table`` attached to the items of
     ``family`` (their notes or reminders)."""
+    # Notes follow their item's visibility; reminders are personal, and every member's
+    # reminders on a deleted item go with it (docs/sharing.md).
+    scope = visibility.scope(table, unit.user_id) if table is notes_table else true()
     unit.conn.execute(
         update(table)
         .where(
-            table.c.user_id == unit.user_id,
+            scope,
             table.c.item_id.in_(family),
             table.c.is_deleted.is_(False),
         )
@@ -106,6 +109,8 @@ def move(unit: Unit, item_id: int, to_project_id: int) -> None:
             "item_order": min(start + position, MAX_BIGINT),
             "indent": max(1, min(MAX_INDENT, indents[member] - row["indent"] + 1)),
             "is_archived": bool(target["is_archived"]),
+            # Rows belong to their project's owner (core/visibility.py).
+            "user_id": target["user_id"],
         }
         if member == item_id:
             values["parent_id"] = None
@@ -115,7 +120,13 @@ def move(unit: Unit, item_id: int, to_project_id: int) -> None:
     stamp(unit, [row["parent_id"]])
     archived = bool(target["is_archived"])
     _attached(
-        unit, notes_table, family, project_id=target["id"], is_archived=archived, seq=unit.stamp()
+        unit,
+        notes_table,
+        family,
+        project_id=target["id"],
+        user_id=target["user_id"],
+        is_archived=archived,
+        seq=unit.stamp(),
     )
 
 

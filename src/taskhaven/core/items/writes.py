@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Insert, RowMapping, insert
 
-from taskhaven.core import hierarchy, notes, projects, rows
+from taskhaven.core import hierarchy, notes, notifications, projects, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.due import date_fields, user_key
 from taskhaven.core.items.fields import (
@@ -97,7 +97,9 @@ def _add(
     seq = unit.stamp_keeping(projects.cache_key(project_id), user_key(unit))
     values.update(
         oid=oid,
-        user_id=unit.user_id,
+        # The project owner's row, whoever writes it (core/visibility.py).
+        user_id=project["user_id"],
+        author_id=unit.user_id,
         project_id=project["id"],
         is_archived=bool(project["is_archived"]),
         created_at=unit.now,
@@ -170,4 +172,14 @@ def update_item(unit: Unit, item_id: int, changes: Mapping[str, Any]) -> RowMapp
             hierarchy.set_parent(unit, item_id, parent_id)
     elif "indent" in values or "item_order" in values:
         parents_from_indents(unit, row["project_id"])
-    return get(unit.conn, unit.user_id, item_id)
+    updated = get(unit.conn, unit.user_id, item_id)
+    _tell_members(unit, row, updated)
+    return updated
+
+
+def _tell_members(unit: Unit, before: RowMapping, after: RowMapping) -> None:
+    """Live notifications for what other members of a shared project should hear."""
+    if after["responsible_uid"] != before["responsible_uid"]:
+        notifications.item_assigned(unit, after)
+    if (after["status"] == Status.OPEN) != (before["status"] == Status.OPEN):
+        notifications.item_completed(unit, after, completed=after["status"] != Status.OPEN)

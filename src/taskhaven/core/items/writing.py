@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from taskhaven.core import tree, users
+from taskhaven.core import tree, users, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.fields import check_moment
 from taskhaven.core.limits import MAX_BIGINT
@@ -24,7 +24,7 @@ def touch(unit: Unit, item_ids: int | Iterable[int], values: Mapping[str, Any]) 
         return
     unit.conn.execute(
         update(items)
-        .where(items.c.user_id == unit.user_id, items.c.id.in_(wanted))
+        .where(visibility.scope(items, unit.user_id), items.c.id.in_(wanted))
         .values(seq=unit.stamp(), modified_at=unit.now, **values)
     )
 
@@ -40,7 +40,7 @@ def stamp(unit: Unit, item_ids: Iterable[int | None]) -> None:
     if wanted:
         unit.conn.execute(
             update(items)
-            .where(items.c.user_id == unit.user_id, items.c.id.in_(wanted))
+            .where(visibility.scope(items, unit.user_id), items.c.id.in_(wanted))
             .values(seq=unit.stamp())
         )
 
@@ -49,7 +49,7 @@ def _top_order(conn: Connection, user_id: int, project_id: int) -> int | None:
     """The highest ``item_order`` of a live item in the project (None: no such item)."""
     top = conn.execute(
         select(func.max(items.c.item_order)).where(
-            items.c.user_id == user_id,
+            visibility.scope(items, user_id),
             items.c.project_id == project_id,
             items.c.is_deleted.is_(False),
         )
@@ -139,7 +139,7 @@ def parents_from_indents(unit: Unit, project_id: int) -> None:
     listing = unit.conn.execute(
         select(items.c.id, items.c.indent, items.c.parent_id)
         .where(
-            items.c.user_id == unit.user_id,
+            visibility.scope(items, unit.user_id),
             items.c.project_id == project_id,
             items.c.is_deleted.is_(False),
             items.c.in_history.is_(False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +36,7 @@ def project(row: Row) -> dict[str, Any]:
         "indent": row["indent"],
         "item_order": row["item_order"],
         "collapsed": _flag(row["collapsed"]),
-        "shared": False,
+        "shared": bool(row.get("shared")),
         "is_deleted": _flag(row["is_deleted"]),
         "is_archived": _flag(row["is_archived"]),
         "archived_date": format_v6(row["archived_at"]),
@@ -50,7 +51,8 @@ def item(row: Row) -> dict[str, Any]:
     due = format_v6(row["due_at"])
     return {
         "id": row["id"],
-        "user_id": row["user_id"],
+        # The author: in a shared project the row is the owner's (core/visibility.py).
+        "user_id": row.get("author_id") or row["user_id"],
         "project_id": row["project_id"],
         "content": row["content"],
         "date_string": row["date_string"] or "",
@@ -65,7 +67,7 @@ def item(row: Row) -> dict[str, Any]:
         "collapsed": _flag(row["collapsed"]),
         "children": None,
         "labels": list(row["labels"] or []),
-        "assigned_by_uid": row["assigned_by_uid"] or row["user_id"],
+        "assigned_by_uid": row["assigned_by_uid"] or row.get("author_id") or row["user_id"],
         "responsible_uid": row["responsible_uid"],
         "checked": _flag(row["status"] != Status.OPEN),
         "in_history": _flag(row["in_history"]),
@@ -93,7 +95,7 @@ def label(row: Row) -> dict[str, Any]:
 def note(row: Row) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": row["id"],
-        "posted_uid": row["user_id"],
+        "posted_uid": row.get("author_id") or row["user_id"],
         "project_id": row["project_id"],
         "content": row["content"],
         "file_attachment": row["file_attachment"],
@@ -188,4 +190,56 @@ def user(row: Row, token: str, now: datetime, completed_today: int = 0) -> dict[
         "beta": 0,
         "is_dummy": 0,
         "join_date": format_v6(row["created_at"]),
+    }
+
+
+def live_notification(row: Row, senders: Mapping[int, Row]) -> dict[str, Any]:
+    """One live notification (spec §3.8): the common fields, then its kind's."""
+    data: dict[str, Any] = dict(row["data"] or {})
+    sender = senders.get(row["from_uid"])
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "notification_key": f"notification_{row['id']}",
+        "notification_type": row["kind"],
+        "created": _epoch(row["created_at"]),
+        "from_uid": row["from_uid"],
+        "seq_no": row["seq"],
+        "is_unread": _flag(row["is_unread"]),
+        "is_deleted": _flag(row["is_deleted"]),
+    }
+    if sender is not None:
+        out["from_user"] = {
+            "id": sender["id"],
+            "email": sender["email"],
+            "full_name": sender["full_name"],
+            "image_id": None,
+        }
+    if row["project_id"] is not None:
+        out["project_id"] = row["project_id"]
+    if row["invitation_id"] is not None:
+        out["invitation_id"] = row["invitation_id"]
+    if row["state"] is not None:
+        out["state"] = row["state"]
+    data.pop("from_user", None)
+    data.pop("from_uid", None)
+    out.update(data)
+    return out
+
+
+def collaborator(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "email": row["email"],
+        "full_name": row["full_name"],
+        "timezone": row["timezone"],
+        "image_id": None,
+    }
+
+
+def collaborator_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "project_id": state["project_id"],
+        "user_id": state["user_id"],
+        "state": state["state"],
+        "is_deleted": False,
     }

@@ -27,7 +27,7 @@ from taskhaven.api.todoist.v6.http import (
 from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.standard import STANDARD
 from taskhaven.api.todoist.v6.sync import handle_sync, parse_commands, wanted_types
-from taskhaven.core import ratelimit, signon, users
+from taskhaven.core import ratelimit, sharing, signon, users
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
@@ -85,6 +85,7 @@ def register(backend: Backend, params: Params, _request: Request) -> Any:
         full_name=params.text("full_name", "") or "",
         timezone=params.text("timezone", "UTC") or "UTC",
         lang=params.text("lang", "en") or "en",
+        welcome=sharing.deliver_pending,
     )
     return _user_with_token(backend, row, token)
 

@@ -19,10 +19,11 @@ from taskhaven.api.todoist.v6.errors import (
     map_error,
 )
 from taskhaven.api.todoist.v6.params import Params
-from taskhaven.core import changes, columns, users
+from taskhaven.core import changes, columns, notifications, sharing, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
+from taskhaven.core.rows import Row
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ RESOURCE_TYPES = (
 )
 
 # The kinds whose changed rows are sent as they are, each under its key, in one shape.
-_PLAIN: dict[changes.Kind, tuple[str, Callable[[RowMapping], dict[str, Any]]]] = {
+_PLAIN: dict[changes.Kind, tuple[str, Callable[[Row], dict[str, Any]]]] = {
     "projects": ("Projects", render.project),
     "items": ("Items", render.item),
     "labels": ("Labels", render.label),
@@ -194,7 +195,9 @@ def read(
             now = utcnow()
             out["User"] = render.user(user, token, now, users.completed_today(conn, user, now))
         if "live_notifications" in types:
-            out["LiveNotifications"] = []
+            found = notifications.rows_since(conn, user_id, since)
+            senders = users.by_ids(conn, {row["from_uid"] for row in found})
+            out["LiveNotifications"] = [render.live_notification(r, senders) for r in found]
             out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
         if "day_orders" in types:
             current = user["day_orders_ts"]
@@ -203,8 +206,13 @@ def read(
                 out["DayOrders"] = {str(item_id): order for item_id, order in orders.items()}
             out["DayOrdersTimestamp"] = current
         if "collaborators" in types:
-            out["Collaborators"] = []
-            out["CollaboratorStates"] = []
+            # Complete lists every time (spec §2.2): the client replaces them wholesale.
+            out["Collaborators"] = [
+                render.collaborator(r) for r in sharing.collaborators(conn, user_id)
+            ]
+            out["CollaboratorStates"] = [
+                render.collaborator_state(s) for s in sharing.collaborator_states(conn, user_id)
+            ]
         if "notification_settings" in types:
             out["SettingsNotifications"] = users.notification_settings(user)
     return out

@@ -7,6 +7,7 @@ from taskhaven.api.todoist.v6.commands import (  # noqa: F401
     notes,
     projects,
     reminders,
+    sharing,
     user,
 )
 from taskhaven.api.todoist.v6.commands.base import COMMANDS

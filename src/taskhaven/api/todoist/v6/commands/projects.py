@@ -6,7 +6,7 @@ from typing import Any
 
 from taskhaven.api.todoist.v6.colors import DEFAULT_PROJECT_COLOR, PROJECT_PALETTE, to_hex
 from taskhaven.api.todoist.v6.commands.base import Args, Created, Ctx, as_int, command
-from taskhaven.core import projects
+from taskhaven.core import projects, sharing
 from taskhaven.core.errors import InvalidArgument
 
 
@@ -41,7 +41,7 @@ def project_update(ctx: Ctx, args: Args) -> None:
 
 @command("project_delete")
 def project_delete(ctx: Ctx, args: Args) -> dict[str, Any]:
-    return ctx.each(args.id_list("ids"), lambda pid: projects.delete(ctx.unit, pid))
+    return ctx.each(args.id_list("ids"), lambda pid: sharing.delete_project(ctx.unit, pid))
 
 
 def _archive(ctx: Ctx, args: Args, archived: bool) -> dict[str, Any] | None:
