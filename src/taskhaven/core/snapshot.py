@@ -13,9 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, RowMapping, Table, select
+from sqlalchemy import Connection, RowMapping, Table, or_, select
 
+from taskhaven.core import visibility
 from taskhaven.core.limits import IN_CHUNK
+from taskhaven.core.rows import Row
 from taskhaven.core.status import Status, is_open
 from taskhaven.store.schema import items, labels, project_groups, projects, reminders
 
@@ -31,19 +33,31 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 
 def changed_since(conn: Connection, kind: Kind, user_id: int, since: int) -> bool:
-    """Whether any row of ``kind`` visible to the user was stamped after ``since``."""
+    """Whether any row of ``kind`` visible to the user was stamped after ``since`` (for
+    projects: also whether the user gained or lost a shared project since then)."""
     table = _TABLES[kind]
-    query = select(table.c.id).where(table.c.user_id == user_id, table.c.seq > since).limit(1)
-    return conn.execute(query).first() is not None
+    shared = visibility.shared_with(conn, user_id) if table is projects else []
+    query = (
+        select(table.c.id)
+        .where(visibility.read_scope(table, user_id, shared), table.c.seq > since)
+        .limit(1)
+    )
+    if conn.execute(query).first() is not None:
+        return True
+    if table is projects:
+        gained, lost = visibility.membership_changes(conn, user_id, since)
+        return bool(gained or lost)
+    return False
 
 
 def active_tasks(conn: Connection, user_id: int) -> list[RowMapping]:
-    """Every open, live task of the user in a live project, in list order."""
+    """Every open, live task the user sees in a live project, in list order."""
+    shared = visibility.shared_with(conn, user_id)
     query = (
         select(items)
         .join(projects, projects.c.id == items.c.project_id)
         .where(
-            items.c.user_id == user_id,
+            visibility.read_scope(items, user_id, shared),
             items.c.is_deleted.is_(False),
             is_open(items.c.status),
             projects.c.is_deleted.is_(False),
@@ -53,22 +67,33 @@ def active_tasks(conn: Connection, user_id: int) -> list[RowMapping]:
     return list(conn.execute(query).mappings())
 
 
-def tasks_changed_since(conn: Connection, user_id: int, since: int) -> list[RowMapping]:
+def tasks_changed_since(conn: Connection, user_id: int, since: int) -> list[Row]:
     """Tasks a reader at ``since`` must receive again, deleted ones included: the items
-    stamped after ``since`` (a reminder or label change stamps its task) and their parents.
+    stamped after ``since`` (a reminder or label change stamps its task) and their parents;
+    every live task of a project shared with the user since then, and every task of one the
+    user lost since then, marked deleted (core/visibility.py).
 
     Parents are added here because a Sync API re-indent changes a parent's list of sub-tasks
     without stamping the parent (stamping it would send the unchanged item to Sync API
     clients again); they are found from the changed rows, with no other scan.
     """
-    query = select(items).where(items.c.user_id == user_id, items.c.seq > since)
-    changed = {row["id"]: row for row in conn.execute(query).mappings()}
+    shared = visibility.shared_with(conn, user_id)
+    scope = visibility.read_scope(items, user_id, shared)
+    query = select(items).where(scope, items.c.seq > since)
+    changed: dict[int, Row] = {row["id"]: row for row in conn.execute(query).mappings()}
     parents = {row["parent_id"] for row in changed.values() if row["parent_id"] is not None}
     for chunk in _chunks(parents - changed.keys()):
-        for row in conn.execute(
-            select(items).where(items.c.user_id == user_id, items.c.id.in_(chunk))
-        ).mappings():
+        for row in conn.execute(select(items).where(scope, items.c.id.in_(chunk))).mappings():
             changed[row["id"]] = row
+    gained, lost = visibility.membership_changes(conn, user_id, since)
+    for chunk in _chunks(gained):
+        query = select(items).where(items.c.project_id.in_(chunk), items.c.is_deleted.is_(False))
+        for row in conn.execute(query).mappings():
+            changed[row["id"]] = row
+    for chunk in _chunks(lost):
+        query = select(items).where(items.c.project_id.in_(chunk), items.c.is_deleted.is_(False))
+        for row in conn.execute(query).mappings():
+            changed[row["id"]] = {**row, "is_deleted": True}
     return sorted(changed.values(), key=lambda row: (row["seq"], row["id"]))
 
 
@@ -84,7 +109,7 @@ def closed_tasks(
 ) -> list[RowMapping]:
     """Live tasks closed with one of ``statuses`` within [since, until], newest first."""
     query = select(items).where(
-        items.c.user_id == user_id,
+        visibility.scope(items, user_id),
         items.c.is_deleted.is_(False),
         items.c.status.in_([status.value for status in statuses]),
     )
@@ -121,23 +146,28 @@ def reminders_of(
 
 
 def _oids(conn: Connection, table: Table, user_id: int, ids: Iterable[int]) -> dict[int, str]:
-    """String ids of the user's rows of ``table`` (deleted ones too)."""
+    """String ids of rows of ``table`` the user sees, deleted ones too, and of projects the
+    user lost (the ids come from rows already read for the user: a lost project's tasks
+    are sent deleted with their project's string id)."""
     result: dict[int, str] = {}
+    lost = set(visibility.membership_changes(conn, user_id, 0)[1]) if table is projects else set()
     for chunk in _chunks(ids):
-        query = select(table.c.id, table.c.oid).where(
-            table.c.user_id == user_id, table.c.id.in_(chunk)
-        )
+        scope = visibility.scope(table, user_id)
+        if lost & set(chunk):
+            scope = or_(scope, table.c.id.in_(sorted(lost & set(chunk))))
+        query = select(table.c.id, table.c.oid).where(scope, table.c.id.in_(chunk))
         for row_id, oid in conn.execute(query):
             result[int(row_id)] = str(oid)
     return result
 
 
 def _live_rows(conn: Connection, table: Table, user_id: int) -> list[RowMapping]:
-    """The user's live rows of ``table`` in their stored order."""
+    """The live rows of ``table`` the user sees, in their stored order."""
     order = table.c.item_order if "item_order" in table.c else table.c.id
+    shared = visibility.shared_with(conn, user_id) if table is projects else []
     query = (
         select(table)
-        .where(table.c.user_id == user_id, table.c.is_deleted.is_(False))
+        .where(visibility.read_scope(table, user_id, shared), table.c.is_deleted.is_(False))
         .order_by(order, table.c.id)
     )
     return list(conn.execute(query).mappings())

@@ -82,6 +82,26 @@ def members_of(conn: Connection, project_id: int) -> list[int]:
     return found
 
 
+def member_counts(conn: Connection, project_ids: list[int]) -> dict[int, int]:
+    """How many users see each project: its owner and its active members."""
+    counts = dict.fromkeys(project_ids, 1)
+    if not project_ids:
+        return counts
+    query = (
+        select(project_members.c.project_id, project_members.c.user_id)
+        .join(projects, projects.c.id == project_members.c.project_id)
+        .where(
+            project_members.c.project_id.in_(project_ids),
+            project_members.c.state == ACTIVE,
+            project_members.c.user_id != projects.c.user_id,
+        )
+        .distinct()
+    )
+    for pid, _uid in conn.execute(query):
+        counts[int(pid)] += 1
+    return counts
+
+
 def can_see_project(conn: Connection, user_id: int, project_id: int) -> bool:
     row = conn.execute(
         select(projects.c.id).where(projects.c.id == project_id, scope(projects, user_id))

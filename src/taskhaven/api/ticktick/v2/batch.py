@@ -228,6 +228,9 @@ class TaskWriter:
         text = mapping.task_text(spec.content, spec.desc, checklist=kind == "CHECKLIST")
         values = mapping.TaskValues.sent(spec, description=text)
         out, zone = mapping.task_changes(values, current, self.user["timezone"])
+        if spec.assignee is not None:
+            # A member of the task's project (docs/sharing.md); null keeps the stored one.
+            out["responsible_uid"] = spec.assignee
         if spec.tags is not None:
             names = [mapping.tag_name(mapping.check_tag_label(raw, "tags")) for raw in spec.tags]
             out["labels"] = labels.ensure(self.unit, names, shown=mapping.tag_name_from_label_name)

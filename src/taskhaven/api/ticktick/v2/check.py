@@ -17,19 +17,19 @@ from taskhaven.api.ticktick import codes as mapping
 from taskhaven.api.ticktick.v2 import render
 from taskhaven.api.ticktick.v2.auth import current_user
 from taskhaven.api.ticktick.v2.http import endpoint
-from taskhaven.core import changes, groups, labels, snapshot
+from taskhaven.core import changes, groups, labels, snapshot, visibility
 from taskhaven.core.backend import Backend
 from taskhaven.core.ids import inbox_oid
+from taskhaven.core.rows import Row
 
 
 def _projects(conn: Connection, user_id: int) -> list[dict[str, Any]]:
-    """Every live list but the inbox, archived ones included (``closed: true``)."""
+    """Every live list but the inbox, archived ones included (``closed: true``); shared
+    lists too, with their member count (docs/sharing.md)."""
     group_oids = groups.oids(conn, user_id)
-    return [
-        render.project(row, group_oids)
-        for row in snapshot.live_projects(conn, user_id)
-        if not row["is_inbox"]
-    ]
+    rows = [row for row in snapshot.live_projects(conn, user_id) if not row["is_inbox"]]
+    counts = visibility.member_counts(conn, [row["id"] for row in rows if row["shared"]])
+    return [render.project(row, group_oids, user_id, counts) for row in rows]
 
 
 def _groups(conn: Connection, user_id: int) -> list[dict[str, Any]]:
@@ -42,8 +42,8 @@ def _tags(conn: Connection, user_id: int) -> list[dict[str, Any]]:
 
 def _task_bean(conn: Connection, user: RowMapping, since: int) -> dict[str, Any]:
     if since == 0:
-        rows = snapshot.active_tasks(conn, user["id"])
-        deleted: list[RowMapping] = []
+        rows: list[Row] = list(snapshot.active_tasks(conn, user["id"]))
+        deleted: list[Row] = []
     else:
         changed = snapshot.tasks_changed_since(conn, user["id"], since)
         rows = [row for row in changed if not row["is_deleted"]]

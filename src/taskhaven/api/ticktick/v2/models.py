@@ -180,6 +180,7 @@ class TaskFields(WireModel):
     repeat_from: Annotated[Literal[0, 1, 2] | None, BeforeValidator(_repeat_from)] = None
     priority: Priority | None = None
     progress: int | None = None
+    assignee: int | None = None
     status: Status | None = None
     completed_time: Moment | None = None
     sort_order: int | None = None

@@ -34,9 +34,14 @@ def _valid_rule(rule: str) -> bool:
 # --- projects and groups ----------------------------------------------------------------------
 
 
-def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
-    """ProjectV2. ``closed`` is true for archived lists and null otherwise."""
+def project(
+    row: Row, group_oids: Mapping[int, str], user_id: int, counts: Mapping[int, int]
+) -> dict[str, Any]:
+    """ProjectV2. ``closed`` is true for archived lists and null otherwise. A shared list
+    counts its owner and active members in ``userCount``; a member (not the owner) has
+    ``permission`` ``"write"`` (docs/sharing.md)."""
     group = row["group_id"]
+    owner = row["user_id"] == user_id
     return {
         "id": row["oid"],
         "name": row["name"],
@@ -50,16 +55,16 @@ def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
         "viewMode": row["view_mode"],
         "background": None,
         "barcodeNeedAudit": False,
-        "isOwner": True,
+        "isOwner": owner,
         "sortOrder": row["item_order"],
         "sortType": None,
-        "userCount": 1,
+        "userCount": counts.get(row["id"], 1),
         "closed": True if row["is_archived"] else None,
         "muted": bool(row["muted"]),
         "transferred": None,
         "notificationOptions": None,
         "teamId": None,
-        "permission": None,
+        "permission": None if owner else "write",
         "timeline": None,
         "needAudit": True,
         "openToTeam": False,
@@ -209,7 +214,8 @@ def task(row: Row, rel: Related) -> dict[str, Any]:
         "createdTime": format_v2(row["created_at"]),
         "etag": mapping.etag(row["seq"]),  # reminder, tag and sub-task changes stamp it
         "deleted": 1 if row["is_deleted"] else 0,
-        "creator": row["user_id"],
+        "creator": row["author_id"] or row["user_id"],
+        "assignee": row["responsible_uid"],
         "tags": tags,
         "kind": mapping.task_kind(row),
         "startDate": start,
