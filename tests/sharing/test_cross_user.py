@@ -207,3 +207,31 @@ def test_v1_reads_and_writes(shared: Shared, role: str) -> None:
         json={"id": shared.item_oid, "projectId": project_oid, "priority": 1},
     )
     assert (done.status_code == 200) == sees, done.text
+
+
+def test_v2_checkpoint_gains_and_loses_a_shared_list(server: RunningServer) -> None:
+    owner, member = v2_account(server), v2_account(server)
+    token = owner.user["token"]
+    pid = run(server, token, "project_add", {"name": "Garden"})
+    run(server, token, "item_add", {"project_id": pid, "content": "Water"})
+    start = member.check()
+    run(server, token, "share_project", {"project_id": pid, "email": member.user["email"]})
+    invitation = invitation_of(server, member.user["token"])
+    args = {
+        "invitation_id": invitation["invitation_id"],
+        "invitation_secret": invitation["invitation_secret"],
+    }
+    assert run(server, member.user["token"], "accept_invitation", args) == "ok"
+    gained = member.check(int(start["checkPoint"]))
+    assert "Garden" in {p["name"] for p in gained["projectProfiles"]}
+    water = next(t for t in gained["syncTaskBean"]["update"] if t["title"] == "Water")
+    email = member.user["email"]
+    assert run(server, token, "delete_collaborator", {"project_id": pid, "email": email}) == "ok"
+    lost = member.check(int(gained["checkPoint"]))
+    assert "Garden" not in {p["name"] for p in lost["projectProfiles"]}
+    assert {"taskId": water["id"], "projectId": water["projectId"]} in lost["syncTaskBean"][
+        "delete"
+    ]
+    # Sent once: the next checkpoint has nothing of it.
+    after = member.check(int(lost["checkPoint"]))
+    assert after["syncTaskBean"]["delete"] == [] and after["projectProfiles"] is None

@@ -197,6 +197,13 @@ def _touch(unit: Unit, project_id: int, values: Mapping[str, Any]) -> None:
     rows.touch(unit, projects, project_id, values)
 
 
+def _owner_only(unit: Unit, row: RowMapping) -> None:
+    """Deleting and archiving a shared project are its owner's (a member leaves instead:
+    core/sharing.py ``delete_project``)."""
+    if row["user_id"] != unit.user_id:
+        raise Forbidden("Only the owner can do this to a shared project")
+
+
 def subtree(conn: Connection, user_id: int, project_id: int) -> list[int]:
     """The project and the projects indented under it (the v6 flat-tree rule)."""
     listing = conn.execute(
@@ -217,6 +224,7 @@ def delete(unit: Unit, project_id: int) -> None:
     row = get(unit.conn, unit.user_id, project_id)
     if row["is_inbox"]:
         raise Forbidden("The Inbox cannot be deleted")
+    _owner_only(unit, row)
     _touch(unit, project_id, {"is_deleted": True})
     delete_contents(unit, project_id)
 
@@ -254,6 +262,7 @@ def set_archived(unit: Unit, project_id: int, archived: bool) -> None:
     row = get(unit.conn, unit.user_id, project_id)
     if row["is_inbox"]:
         raise Forbidden("The Inbox cannot be archived")
+    _owner_only(unit, row)
     for pid in subtree(unit.conn, unit.user_id, project_id):
         _touch(unit, pid, {"is_archived": archived, "archived_at": unit.now if archived else None})
         unit.conn.execute(

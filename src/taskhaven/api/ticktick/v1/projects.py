@@ -8,7 +8,7 @@ from taskhaven.api.ticktick import codes
 from taskhaven.api.ticktick.v1 import render
 from taskhaven.api.ticktick.v1.http import Call, parse
 from taskhaven.api.ticktick.v1.models import CreateProject, ProjectFields
-from taskhaven.core import listing, projects, snapshot, users
+from taskhaven.core import listing, projects, sharing, snapshot, users
 
 
 def list_projects(call: Call) -> Any:
@@ -64,4 +64,4 @@ def delete_project(call: Call) -> None:
     """The project and its tasks go (spec §5 #12); the inbox cannot."""
     with call.backend.write(call.user_id) as unit:
         row = projects.by_ref(unit.conn, call.user_id, call.params["project_id"])
-        projects.delete(unit, row["id"])
+        sharing.delete_project(unit, row["id"])  # a member leaves it

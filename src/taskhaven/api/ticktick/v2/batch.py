@@ -46,7 +46,16 @@ from taskhaven.api.ticktick.v2.models import (
     TaskParentChange,
     TaskUpdate,
 )
-from taskhaven.core import groups, hierarchy, items, labels, projects, reminders, snapshot
+from taskhaven.core import (
+    groups,
+    hierarchy,
+    items,
+    labels,
+    projects,
+    reminders,
+    sharing,
+    snapshot,
+)
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import DomainError
 from taskhaven.core.ids import new_oid
@@ -189,7 +198,7 @@ class ProjectWriter(_ByOid):
         return mapping.etag(projects.get(self.unit.conn, self.unit.user_id, row["id"])["seq"])
 
     def delete(self, oid: str) -> None:
-        projects.delete(self.unit, self.find(oid)["id"])
+        sharing.delete_project(self.unit, self.find(oid)["id"])  # a member leaves it
 
 
 # --- project groups ---------------------------------------------------------------------------
