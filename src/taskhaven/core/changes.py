@@ -6,6 +6,7 @@ has an index on ``(user_id, seq)``, and an incremental read is a range scan on i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Select, Table, select
@@ -45,7 +46,24 @@ def read_from(since: int, cursor: int) -> int:
     return 0 if since > cursor else since
 
 
-def rows_since(conn: Connection, kind: Kind, user_id: int, since: int) -> list[Row]:
+@dataclass(frozen=True)
+class View:
+    """What a user sees beyond their own rows, read once per sync: the projects shared with
+    them, and those gained and lost since the reader's number (core/visibility.py)."""
+
+    shared: list[int]
+    gained: list[int]
+    lost: list[int]
+
+
+def view(conn: Connection, user_id: int, since: int) -> View:
+    gained, lost = visibility.membership_changes(conn, user_id, since) if since > 0 else ([], [])
+    return View(visibility.shared_with(conn, user_id), gained, lost)
+
+
+def rows_since(
+    conn: Connection, kind: Kind, user_id: int, since: int, seen: View | None = None
+) -> list[Row]:
     """Rows of ``kind`` visible to ``user_id``, newest change first.
 
     ``since == 0`` is a full read: deleted rows are left out, and so are items already in
@@ -53,18 +71,20 @@ def rows_since(conn: Connection, kind: Kind, user_id: int, since: int) -> list[R
     ``since > 0`` is incremental: every row stamped after ``since``, deleted ones included;
     for projects, items and notes also the whole of a project shared with the user since
     then, and the whole of one the user lost since then, each row marked deleted
-    (core/visibility.py).
+    (core/visibility.py). ``seen`` is ``view(conn, user_id, since)``, read once for several
+    kinds.
     """
     table = _TABLES[kind]
-    shared = visibility.shared_with(conn, user_id) if table in visibility.SHARED_TABLES else []
-    query = select(table).where(visibility.read_scope(table, user_id, shared))
+    if table not in visibility.SHARED_TABLES:
+        seen = View([], [], [])
+    elif seen is None:
+        seen = view(conn, user_id, since)
+    query = select(table).where(visibility.read_scope(table, user_id, seen.shared))
     query = query.where(table.c.seq > since) if since > 0 else _working_set(query, table)
     query = query.order_by(table.c.seq.desc(), table.c.id.desc())
     found: list[Row] = list(conn.execute(query).mappings())
-    if since > 0 and table in visibility.SHARED_TABLES:
-        gained, lost = visibility.membership_changes(conn, user_id, since)
-        if gained or lost:
-            found = _with_membership_changes(conn, table, found, gained, lost)
+    if seen.gained or seen.lost:
+        found = _with_membership_changes(conn, table, found, seen.gained, seen.lost)
     return found
 
 

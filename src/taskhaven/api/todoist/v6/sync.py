@@ -182,11 +182,13 @@ def read(
         since = changes.read_from(since, seq)
         user = users.get(conn, user_id)
         out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
+        seen = changes.view(conn, user_id, since)  # shared projects, read once
         for kind, (key, shape) in _PLAIN.items():
             if kind in types:
-                out[key] = [shape(r) for r in changes.rows_since(conn, kind, user_id, since)]
+                found = changes.rows_since(conn, kind, user_id, since, seen)
+                out[key] = [shape(r) for r in found]
         if "notes" in types:
-            rows = changes.rows_since(conn, "notes", user_id, since)
+            rows = changes.rows_since(conn, "notes", user_id, since, seen)
             out["Notes"] = [render.note(r) for r in rows if r["item_id"] is not None]
             out["ProjectNotes"] = [render.note(r) for r in rows if r["item_id"] is None]
         if "locations" in types:
@@ -195,9 +197,9 @@ def read(
             now = utcnow()
             out["User"] = render.user(user, token, now, users.completed_today(conn, user, now))
         if "live_notifications" in types:
-            found = notifications.rows_since(conn, user_id, since)
-            senders = users.by_ids(conn, {row["from_uid"] for row in found})
-            out["LiveNotifications"] = [render.live_notification(r, senders) for r in found]
+            notes_found = notifications.rows_since(conn, user_id, since)
+            senders = users.by_ids(conn, {row["from_uid"] for row in notes_found})
+            out["LiveNotifications"] = [render.live_notification(r, senders) for r in notes_found]
             out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
         if "day_orders" in types:
             current = user["day_orders_ts"]
