@@ -62,6 +62,10 @@ def test_a_backup_under_write_load_holds_every_acknowledged_command(
         before = [list(a) for a in acknowledged]
         made = backups.backup(live.url, tmp_path / "snapshot", logical=logical)
         after = [list(a) for a in acknowledged]
+        # The writers were committing when the backup began and still are when it ends. Whether
+        # one of them commits *inside* the backup is up to the scheduler (SQLite's online backup
+        # is one quick step), so the checks below hold either way.
+        writing_throughout = all(thread.is_alive() for thread in threads)
         stop.set()
         for thread in threads:
             thread.join()
@@ -78,7 +82,7 @@ def test_a_backup_under_write_load_holds_every_acknowledged_command(
             check_database(conn)
             done = set(conn.execute(select(command_results.c.uuid)).scalars())
             names = set(conn.execute(select(projects.c.name)).scalars())
-    assert sum(map(len, after)) > sum(map(len, before)), "no command ran during the backup"
+    assert writing_throughout, "a writer stopped before the backup ended"
     for n in range(WRITERS):
         for name in before[n]:
             assert name in done and name in names, f"acknowledged {name} is not in the backup"
