@@ -13,9 +13,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 
 from taskhaven.api.ticktick.v1 import routes as v1
 from taskhaven.api.ticktick.v2 import routes as v2
@@ -23,12 +21,11 @@ from taskhaven.api.todoist.v6 import routes as v6
 from taskhaven.core.backend import Backend
 from taskhaven.middleware import redact
 from taskhaven.middleware.slashes import CollapseSlashes
+from taskhaven.observability import endpoints, metrics
+from taskhaven.observability import routes as route_labels
+from taskhaven.observability.asgi import Observe
 from taskhaven.settings import Settings
 from taskhaven.web.app import mounts as web_mounts
-
-
-async def health(_request: Request) -> Response:
-    return Response(b'{"status":"ok"}', media_type="application/json")
 
 
 def mounts(backend: Backend) -> list[BaseRoute]:
@@ -65,9 +62,16 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         backend.migrate()
         yield
 
+    routes = _any_character([*endpoints.routes(), *mounts(backend)])
+    route_labels.tag(routes)
+    metrics.install()
     app = Starlette(
-        routes=_any_character([Route("/health", health), *mounts(backend)]),
-        middleware=[Middleware(CollapseSlashes, public_url=settings.base_url)],
+        routes=routes,
+        # Observe first: the request id and the timing cover everything after it.
+        middleware=[
+            Middleware(Observe),
+            Middleware(CollapseSlashes, public_url=settings.base_url),
+        ],
         lifespan=lifespan,
     )
     app.state.backend = backend

@@ -50,6 +50,7 @@ def serve(
 
     from taskhaven import serving
     from taskhaven.app import create_app
+    from taskhaven.observability import metrics
 
     settings = _settings(database)
     update: dict[str, object] = {}
@@ -59,6 +60,7 @@ def serve(
         update["port"] = port
     settings = settings.model_copy(update=update)
     console.print(f"taskhaven listening on http://{settings.host}:{settings.port}")
+    metrics.prepare_multiprocess_dir()
     uvicorn.Server(serving.config(create_app(settings), settings)).run()
 
 

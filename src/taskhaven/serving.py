@@ -16,6 +16,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from taskhaven.observability import logs
 from taskhaven.settings import Settings
 
 
@@ -92,6 +93,7 @@ def config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        "log_config": logs.config(settings.log_format, settings.log_level),
         "proxy_headers": True,
         "http": protocol_for(settings),
         "timeout_keep_alive": min(5, settings.header_timeout_seconds),
@@ -99,4 +101,6 @@ def config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
         "h11_max_incomplete_event_size": 64 * 1024,
     }
     values.update(overrides)
+    if "log_level" in overrides:
+        values["log_config"] = logs.config(settings.log_format, str(overrides["log_level"]))
     return uvicorn.Config(app, **values)

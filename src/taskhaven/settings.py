@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import argon2
 from platformdirs import user_data_dir
@@ -59,6 +60,11 @@ class Settings(BaseSettings):
     oauth_code_seconds: int = Field(default=300, ge=30, le=600)
     """Lifetime of an authorization code: the app must redeem it within this time."""
     log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per log line (time, level, logger, message, request_id)."""
+    metrics_token: SecretStr | None = None
+    """When set, ``/metrics`` answers anyone presenting ``Authorization: Bearer <token>``;
+    when not, it answers loopback clients only."""
     # argon2id cost of new password hashes (argon2-cffi's defaults); stored hashes made
     # at another cost still verify and are rehashed at this one on the next sign-on.
     argon2_time_cost: int = Field(default=argon2.DEFAULT_TIME_COST, ge=1)

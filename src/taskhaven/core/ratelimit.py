@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from taskhaven.core import events
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import LimitExceeded
 from taskhaven.store.schema import rate_counters
@@ -18,12 +19,26 @@ def hit(backend: Backend, key: str, limit: int, window_seconds: int = 60) -> Non
     """Count one event under ``key``; raise LimitExceeded past ``limit`` per window.
 
     ``limit == 0`` switches the limit off. The upsert is atomic on both databases, so two
-    processes counting at once never lose a hit.
+    processes counting at once never lose a hit. A refusal is announced as the event
+    ``rate_limited`` with the key's first part (``v6-sync``, ``v1-write``) as its kind.
     """
     if limit <= 0:
         return
     now = time.time()
     window = int(now // window_seconds)
+    count = _add(backend, key, window)
+    if count > limit:
+        events.emit("rate_limited", key.partition(":")[0])
+        retry_after = max(1, math.ceil((window + 1) * window_seconds - now))
+        raise LimitExceeded("Too many requests", retry_after=retry_after)
+
+
+def record(backend: Backend, key: str, window_seconds: int) -> None:
+    """Count one event under ``key`` without checking a limit (a failure already refused)."""
+    _add(backend, key, int(time.time() // window_seconds))
+
+
+def _add(backend: Backend, key: str, window: int) -> int:
     insert = pg_insert if backend.engine.dialect.name == "postgresql" else sqlite_insert
     stmt = (
         insert(rate_counters)
@@ -43,9 +58,7 @@ def hit(backend: Backend, key: str, limit: int, window_seconds: int = 60) -> Non
                     rate_counters.c.key == key, rate_counters.c.window < window
                 )
             )
-    if count > limit:
-        retry_after = max(1, math.ceil((window + 1) * window_seconds - now))
-        raise LimitExceeded("Too many requests", retry_after=retry_after)
+    return count
 
 
 def count(backend: Backend, key: str, window_seconds: int) -> int:

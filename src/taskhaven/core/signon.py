@@ -8,7 +8,6 @@ the window ends; successes reset nothing, so the password alone cannot buy more 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import time
@@ -17,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import RowMapping
 
-from taskhaven.core import ratelimit, security, sessions, totp, users
+from taskhaven.core import events, ratelimit, security, sessions, totp, users
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import (
     AuthenticationFailed,
@@ -65,33 +64,43 @@ def _account_key(username: str) -> str:
     return "signon:account:" + security.digest(name)[:32]
 
 
-def _limits(backend: Backend, account_key: str | None, caller: Caller) -> list[tuple[str, int]]:
+# (the limit's name for ``events``, its counter key, its limit)
+Limit = tuple[str, str, int]
+
+
+def _limits(backend: Backend, account_key: str | None, caller: Caller) -> list[Limit]:
     settings = backend.settings
-    found: list[tuple[str, int]] = []
+    found: list[Limit] = []
     if account_key is not None:
-        found.append((account_key, settings.signon_failures_per_account))
+        found.append(("signon-account", account_key, settings.signon_failures_per_account))
     if caller.address:
         found.append(
-            ("signon:address:" + caller.address[:200], settings.signon_failures_per_address)
+            (
+                "signon-address",
+                "signon:address:" + caller.address[:200],
+                settings.signon_failures_per_address,
+            )
         )
-    return [(key, limit) for key, limit in found if limit > 0]
+    return [limit for limit in found if limit[2] > 0]
 
 
-def _refuse_if_limited(backend: Backend, limits: list[tuple[str, int]]) -> None:
+def _refuse_if_limited(backend: Backend, limits: list[Limit]) -> None:
     window = backend.settings.signon_failure_window_seconds
-    for key, limit in limits:
+    for kind, key, limit in limits:
         if ratelimit.count(backend, key, window) >= limit:
+            events.emit("rate_limited", kind)
             now = time.time()
             retry_after = max(1, math.ceil((int(now // window) + 1) * window - now))
             raise LimitExceeded("Too many failed sign-on attempts", retry_after=retry_after)
 
 
-def _record_failure(backend: Backend, limits: list[tuple[str, int]]) -> None:
+def _record_failure(backend: Backend, limits: list[Limit], reason: str) -> None:
+    """Count a failed attempt (``reason``: ``password``, ``second_factor``)."""
+    events.emit("signon_failed", reason)
     window = backend.settings.signon_failure_window_seconds
-    for key, limit in limits:
+    for _kind, key, _limit in limits:
         # This attempt already failed on its own; the next one is refused up front.
-        with contextlib.suppress(LimitExceeded):
-            ratelimit.hit(backend, key, limit, window)
+        ratelimit.record(backend, key, window)
 
 
 def _open_session(backend: Backend, user: RowMapping, caller: Caller) -> SignedOn:
@@ -115,7 +124,7 @@ def check_password(
     try:
         return users.login(backend, username, password)
     except AuthenticationFailed:
-        _record_failure(backend, limits)
+        _record_failure(backend, limits, "password")
         log.info("sign-on refused: wrong user name or password (from %s)", caller.address)
         raise
 
@@ -129,7 +138,7 @@ def delete_account(
     try:
         users.delete_user(backend, user["id"], password)
     except Forbidden:
-        _record_failure(backend, limits)
+        _record_failure(backend, limits, "password")
         raise
 
 
@@ -160,7 +169,7 @@ def verify_second_factor(
     limits = _limits(backend, _account_key(user["email"]), caller)
     _refuse_if_limited(backend, limits)
     if not totp.verify(backend, user, code):
-        _record_failure(backend, limits)
+        _record_failure(backend, limits, "second_factor")
         log.info("sign-on refused: wrong second-factor code (from %s)", caller.address)
         raise SecondFactorIncorrect("incorrect_mfa_code")
     return _open_session(backend, user, caller)

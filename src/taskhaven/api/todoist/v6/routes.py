@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from taskhaven.api.todoist.v6 import render
+from taskhaven.api.todoist.v6.commands import COMMANDS
 from taskhaven.api.todoist.v6.http import (
     NEVER,
     READ,
@@ -31,6 +32,7 @@ from taskhaven.core import ratelimit, sharing, signon, users
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
+from taskhaven.observability import metrics
 
 
 def sync(backend: Backend, params: Params, _request: Request) -> Any:
@@ -50,7 +52,12 @@ def sync(backend: Backend, params: Params, _request: Request) -> Any:
         ratelimit.hit(backend, f"v6-write:{user['id']}", settings.write_rate_limit_per_minute)
     else:
         ratelimit.hit(backend, f"v6-sync:{user['id']}", settings.sync_rate_limit_per_minute)
-    return handle_sync(backend, user, params)
+    answer = handle_sync(backend, user, params)
+    if batch:
+        metrics.observe_commands(COMMANDS, batch, answer["SyncStatus"])
+    # Full or incremental by the cursor the client sent (0: it holds nothing yet).
+    metrics.observe_read(answer, full=not params.integer("seq_no", 0))
+    return answer
 
 
 def _user_with_token(backend: Backend, row: RowMapping, token: str) -> dict[str, Any]:
