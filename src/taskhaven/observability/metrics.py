@@ -103,15 +103,24 @@ def observe_commands(
     for cmd in batch:
         status = statuses.get(cmd["uuid"])
         if status is None:
-            continue  # a uuid sent twice in one batch has one status
+            continue  # every command has one; nothing to count otherwise
         kind = cmd["type"] if cmd["type"] in known else "unknown"
-        if status == "ok":
-            outcome = "ok"
-        elif isinstance(status, dict) and isinstance(status.get("error_code"), int):
-            outcome = str(status["error_code"])
-        else:
-            outcome = "error"
-        SYNC_COMMANDS.labels(kind, outcome).inc()
+        SYNC_COMMANDS.labels(kind, _outcome(status)).inc()
+
+
+def _outcome(status: Any) -> str:
+    """``ok``, or the error code; a command on several ids answers per id, and counts as
+    its first failure's code (``ok`` when every id succeeded)."""
+    if status == "ok":
+        return "ok"
+    if isinstance(status, dict):
+        code = status.get("error_code")
+        if isinstance(code, int):
+            return str(code)
+        if "error_code" not in status:
+            failures = [_outcome(value) for value in status.values() if value != "ok"]
+            return failures[0] if failures else "ok"
+    return "error"
 
 
 def observe_read(answer: Mapping[str, Any], full: bool) -> None:
