@@ -11,9 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from taskhaven.core.backend import Backend
+from tests import servers
 from tests.observability.helpers import app_client
 from tests.observability.proxy import Proxy
-from tests import servers
 from tests.servers import database_kind, fresh_database
 
 on_sqlite = pytest.mark.skipif(database_kind() != "sqlite", reason="SQLite only")
