@@ -80,11 +80,11 @@ _duration_children: dict[str, Any] = {}
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    key = (method, route, status)
+    # The method is the client's text: bound it before it keys anything.
+    key = (method if method in _METHODS else "other", route, status)
     counter = _request_children.get(key)
     if counter is None:
-        label = method if method in _METHODS else "other"
-        counter = _request_children[key] = HTTP_REQUESTS.labels(label, route, str(status))
+        counter = _request_children[key] = HTTP_REQUESTS.labels(key[0], route, str(status))
     counter.inc()
     duration = _duration_children.get(route)
     if duration is None:
