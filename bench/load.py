@@ -154,54 +154,86 @@ def wait_healthy(url: str, procs: list[subprocess.Popen[bytes]]) -> None:
     raise RuntimeError(f"server at {url} did not start")
 
 
+def commands_for(server: Server, env: dict[str, str], bodies: Path | None) -> list[list[str]]:
+    """The command line of each process the server runs as."""
+    if server.database_url is None:
+        bare = [PYTHON, str(HERE / "loadserve.py"), "bare", "--port", str(server.port)]
+        return [bare + (["--bodies", str(bodies)] if bodies else [])]
+    if server.workers > 1 and cli_has_workers(env):
+        return [[*TASKHAVEN, "serve", "--port", str(server.port), "--workers", str(server.workers)]]
+    # Until ``taskhaven serve --workers`` exists: N processes on one SO_REUSEPORT port.
+    return [[PYTHON, str(HERE / "loadserve.py"), "taskhaven", "--port", str(server.port)]] * (
+        server.workers
+    )
+
+
 @contextmanager
 def started(
-    server: Server, env: dict[str, str], logs: Path, bodies: Path | None = None
-) -> Iterator[Server]:
-    """Start the server's processes; stop them (by their own ids) on the way out.
+    servers: list[Server], env: dict[str, str], logs: Path, bodies: Path | None = None
+) -> Iterator[None]:
+    """Start the servers' processes; stop them (by their own ids) on the way out.
 
-    Their output goes to ``logs/<port>.log``; ``server_errors`` reads it back at the end.
+    The first process of each server starts at once, the others once it answers: only one
+    process per database may run the migrations, so a server sharing a database with an
+    earlier one waits for that one too. Output goes to ``logs/<port>.log``, which
+    ``server_errors`` reads back at the end.
     """
-    log = (logs / f"{server.port}.log").open("ab")
-    if server.database_url is None:
-        commands = [
-            [PYTHON, str(HERE / "loadserve.py"), "bare", "--port", str(server.port)]
-            + (["--bodies", str(bodies)] if bodies else [])
-        ]
-    elif server.workers > 1 and cli_has_workers(env):
-        commands = [
-            [*TASKHAVEN, "serve", "--port", str(server.port), "--workers", str(server.workers)]
-        ]
-    else:
-        # Until ``taskhaven serve --workers`` exists: N processes on one SO_REUSEPORT port.
-        commands = [
-            [PYTHON, str(HERE / "loadserve.py"), "taskhaven", "--port", str(server.port)]
-        ] * server.workers
-    run_env = {**env, "TASKHAVEN_PORT": str(server.port)}
-    if server.database_url:
-        run_env["TASKHAVEN_DATABASE_URL"] = server.database_url
+    logs_open = []
+    pending: list[tuple[Server, list[str], dict[str, str]]] = []
+    for server in servers:
+        log = (logs / f"{server.port}.log").open("ab")
+        logs_open.append(log)
+        run_env = {**env, "TASKHAVEN_PORT": str(server.port)}
+        if server.database_url:
+            run_env["TASKHAVEN_DATABASE_URL"] = server.database_url
+        pending += [(server, command, run_env) for command in commands_for(server, env, bodies)]
+
+    def launch(server: Server, command: list[str], run_env: dict[str, str]) -> None:
+        log = logs_open[servers.index(server)]
+        server.procs.append(
+            subprocess.Popen(command, env=run_env, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
+        )
+
     try:
-        for command in commands:
-            server.procs.append(
-                subprocess.Popen(  # noqa: S603
-                    command, env=run_env, stdout=subprocess.DEVNULL, stderr=log
-                )
-            )
-            # One at a time: the first runs the migrations before the next one starts.
-            wait_healthy(server.url, server.procs)
-        yield server
+        while pending:
+            migrating: set[str | None] = set()
+            wave, later = [], []
+            for item in pending:
+                server, _command, _env = item
+                first = not server.procs and not any(w[0] is server for w in wave)
+                if first and server.database_url not in migrating:
+                    wave.append(item)
+                    migrating.add(server.database_url)
+                else:
+                    later.append(item)
+            for item in wave:
+                launch(*item)
+            for server, _command, _env in wave:
+                wait_healthy(server.url, server.procs)
+            pending = later
+            if not wave:
+                # Every server has its first process: the rest start now, all at once.
+                for item in pending:
+                    launch(*item)
+                for server in servers:
+                    wait_healthy(server.url, server.procs)
+                pending = []
+        yield
     finally:
-        for proc in server.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in server.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        server.procs.clear()
-        log.close()
+        for server in servers:
+            for proc in server.procs:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+        for server in servers:
+            for proc in server.procs:
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            server.procs.clear()
+        for log in logs_open:
+            log.close()
 
 
 def server_errors(logs: Path) -> list[str]:
@@ -673,21 +705,20 @@ def run_all(
             Server("postgresql x2", free_port(), pg_url, workers=2),
         ]
         database_pids |= {"postgresql": pg_pids, "postgresql x2": pg_pids}
+    bare = Server("bare Starlette", free_port(), None)
+    bodies_file = tmp / "bare-bodies.json"
+    stack.enter_context(started([*targets, bare], env, logs, bodies_file))
     accounts: dict[str, Accounts] = {}
     bodies: dict[str, str] = {}
     for target in targets:
-        stack.enter_context(started(target, env, logs))
         if target.workers == 1:
             accounts[target.database_url or ""] = setup_accounts(target.url, args.users)
         acc = accounts[target.database_url or ""]
         for body in (acc.quiet, acc.one_change):
             token = body.split("&", 1)[0].removeprefix("token=")
             bodies[token] = answer(target.url, body)
-    bodies_file = tmp / "bare-bodies.json"
+    # The bare app reads this at its first sync request, which comes after this point.
     bodies_file.write_text(json.dumps(bodies))
-    bare = stack.enter_context(
-        started(Server("bare Starlette", free_port(), None), env, logs, bodies_file)
-    )
     singles = [t for t in targets if t.workers == 1]
     report += [
         f"Load test: {args.seconds:g} s per run, {args.rounds} rounds, {cores} CPUs"

@@ -29,15 +29,23 @@ from taskhaven import serving
 from taskhaven.settings import Settings
 
 
-def bare_app(bodies: dict[str, bytes]) -> Starlette:
+def bare_app(bodies_file: Path | None) -> Starlette:
     """Parse the same form as ``/API/v6/sync`` and answer a fixed body of the same size.
 
-    ``bodies`` maps a token to the body taskhaven answered that token's request with, so
-    the baseline sends as many bytes as the server it is compared with.
+    ``bodies_file`` holds JSON mapping a token to the body taskhaven answered that token's
+    request with, so the baseline sends as many bytes as the server it is compared with.
+    It is read at the first sync request: the load test writes it after the servers start.
     """
     fallback = b'{"seq_no":1}'
+    bodies: dict[str, bytes] = {}
+    loaded = False
 
     async def sync(request: Request) -> Response:
+        nonlocal loaded
+        if not loaded and bodies_file is not None and bodies_file.exists():
+            raw = json.loads(bodies_file.read_text())
+            bodies.update({token: body.encode() for token, body in raw.items()})
+            loaded = True
         form = await request.form()
         token = str(form.get("token", ""))
         int(str(form.get("seq_no", "0")) or 0)
@@ -75,8 +83,7 @@ def main() -> int:
     settings = Settings().model_copy(update={"host": args.host, "port": args.port})
     app: Starlette
     if args.kind == "bare":
-        raw = json.loads(args.bodies.read_text()) if args.bodies else {}
-        app = bare_app({token: body.encode() for token, body in raw.items()})
+        app = bare_app(args.bodies)
     else:
         from taskhaven.app import create_app
 
