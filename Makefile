@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck test-sqlite test-postgres bench clean
+.PHONY: run test lint typecheck test-sqlite test-postgres bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: lint typecheck test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Real server processes on loopback sockets, driven by wrk (needs `wrk` installed) and
+# bench/loadgen.py; PostgreSQL at $(TEST_PG_URL) (LOAD_ARGS=--no-postgres for SQLite only).
+load: $(STAMP)
+	$(BIN)/python bench/load.py --postgres $(TEST_PG_URL) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

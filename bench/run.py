@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import insert, update
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -71,7 +72,7 @@ def make_backend(tmp: Path, name: str) -> Backend:
     settings = Settings(
         database_url=f"sqlite:///{tmp / name}",
         data_dir=tmp,
-        secret_key="bench",
+        secret_key=SecretStr("bench"),
         sync_rate_limit_per_minute=0,
     )
     backend = Backend(settings)
