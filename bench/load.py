@@ -179,7 +179,8 @@ def started(
     ``server_errors`` reads back at the end.
     """
     logs_open = []
-    pending: list[tuple[Server, list[str], dict[str, str]]] = []
+    Launch = tuple[Server, list[str], dict[str, str]]
+    pending: list[Launch] = []
     for server in servers:
         log = (logs / f"{server.port}.log").open("ab")
         logs_open.append(log)
@@ -197,7 +198,8 @@ def started(
     try:
         while pending:
             migrating: set[str | None] = set()
-            wave, later = [], []
+            wave: list[Launch] = []
+            later: list[Launch] = []
             for item in pending:
                 server, _command, _env = item
                 first = not server.procs and not any(w[0] is server for w in wave)
@@ -288,8 +290,11 @@ def form(fields: dict[str, str]) -> str:
     return urlencode(fields, quote_via=quote)
 
 
-def setup_accounts(url: str, count: int) -> Accounts:
-    """Register users over the wire (the server hashes passwords as it always does)."""
+def setup_accounts(url: str, count: int, items: int = 100) -> Accounts:
+    """Register users over the wire (the server hashes passwords as it always does).
+
+    The two one-user scenarios' users get ``items`` items, the mixed traffic's a fifth.
+    """
     out = Accounts()
     with httpx.Client(base_url=url, timeout=60) as client:
 
@@ -319,12 +324,12 @@ def setup_accounts(url: str, count: int) -> Accounts:
 
         # nothing-new: a user with 100 items, syncing at the cursor its full sync answered.
         _email, token = register("quiet")
-        add_items(token, 100)
+        add_items(token, items)
         seq = sync({"token": token, "resource_types": '["all"]'})["seq_no"]
         out.quiet = form({"token": token, "seq_no": str(seq), "resource_types": '["all"]'})
         # one-change: 100 items, then one of them renamed after the cursor.
         _email, token = register("changed")
-        mapping = add_items(token, 100)["TempIdMapping"]
+        mapping = add_items(token, items)["TempIdMapping"]
         seq = sync({"token": token, "resource_types": '["all"]'})["seq_no"]
         commit(
             token,
@@ -335,7 +340,7 @@ def setup_accounts(url: str, count: int) -> Accounts:
         # mixed: many users, each with a V2 session (the cookie) besides the API token.
         for _ in range(count):
             email, token = register("mixed")
-            add_items(token, 20)
+            add_items(token, max(1, items // 5))
             reply = client.post(
                 "/api/v2/user/signon?wc=true&remember=true",
                 json={"username": email, "password": PASSWORD},
@@ -729,7 +734,9 @@ def run_all(
     bodies: dict[str, str] = {}
     for target in targets:
         if target.workers == 1:
-            accounts[target.database_url or ""] = setup_accounts(target.url, args.users)
+            accounts[target.database_url or ""] = setup_accounts(
+                target.url, args.users, 10 if args.quick else 100
+            )
         acc = accounts[target.database_url or ""]
         for body in (acc.quiet, acc.one_change):
             token = body.split("&", 1)[0].removeprefix("token=")
