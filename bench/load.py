@@ -641,6 +641,11 @@ def server_env(tmp: Path, args: argparse.Namespace) -> dict[str, str]:
         "TASKHAVEN_SIGNON_FAILURES_PER_ACCOUNT": limit,
         "TASKHAVEN_SIGNON_FAILURES_PER_ADDRESS": limit,
     }
+    for setting in args.server_env:
+        name, sep, value = setting.partition("=")
+        if not sep:
+            raise SystemExit(f"--server-env wants NAME=VALUE, not {setting!r}")
+        env[name] = value
     if args.quick:
         # The lowest argon2 cost: a smoke run registers its users in milliseconds.
         env |= {
@@ -679,6 +684,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-limits", action="store_true", help="limits at 0 (not counted)")
     parser.add_argument(
         "--scenarios", default="nothing-new,one-change,workers,mixed", help="comma-separated"
+    )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for every server, e.g. TASKHAVEN_REDIS_URL=redis://127.0.0.1:6379/0",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run of a few seconds")
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
@@ -749,6 +761,12 @@ def run_all(
         f" (pinned: server on CPU {SERVER_CPU}, generator on CPU {GENERATOR_CPU})"
         if pinned
         else f"Load test: {args.seconds:g} s per run, {args.rounds} rounds, 1 CPU",
+        "",
+        "Limits: "
+        + ("off (0: not counted)" if args.no_limits else f"{LIFTED}/min (counted, never reached)")
+        + "; workers: "
+        + ("taskhaven serve --workers" if cli_has_workers(env) else "SO_REUSEPORT processes")
+        + "".join(f"; {setting}" for setting in args.server_env),
         "",
     ]
 
