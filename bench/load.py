@@ -410,16 +410,20 @@ def measured(
     # Backends that start during the run count whole; ones that end during it are lost
     # (SQLAlchemy's overflow connections come and go under load: an undercount).
     start = time.perf_counter()
-    proc = subprocess.Popen(  # noqa: S603
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    out = proc.stdout.read().decode()
-    err = proc.stderr.read().decode()
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    # stderr to a file, not a pipe: a pipe nobody reads until the end could fill and block.
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(  # noqa: S603
+            command,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+        )
+        assert proc.stdout is not None
+        out = proc.stdout.read().decode()
+        proc.stdout.close()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
@@ -480,6 +484,14 @@ def run_mixed(
     database_pids: Any,
 ) -> Run:
     server.pin(every_cpu())
+    command = [
+        PYTHON, str(HERE / "loadgen.py"), "--port", str(server.port), "--users", str(users_file),
+        "--connections", str(connections), "--duration", f"{seconds:g}", "--weights", weights,
+    ]  # fmt: skip
+    if not users_file.with_suffix(".warm").exists():
+        # Once per database: each user's full sync and check, untimed; cursors to the file.
+        subprocess.run([*command, "--warm-up"], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        users_file.with_suffix(".warm").touch()
     command = [
         PYTHON, str(HERE / "loadgen.py"), "--port", str(server.port), "--users", str(users_file),
         "--connections", str(connections), "--duration", f"{seconds:g}", "--weights", weights,

@@ -10,7 +10,9 @@ random, sends it, and times it from the first byte sent to the last byte read. T
 behave like real ones: an incremental sync sends the ``seq_no`` the user's last sync
 answered, a V2 ``batch/check`` the last ``checkPoint``.
 
-Input (``--users FILE``): JSON list of ``{"email", "password", "token", "cookie"}``.
+Input (``--users FILE``): JSON list of ``{"email", "password", "token", "cookie"}`` and
+optionally each user's ``seq_no`` and ``checkpoint``. ``--warm-up`` does every user's full
+sync and check, untimed, and writes the cursors back to the file; a timed run reads them.
 Output: one JSON object on stdout, per kind: count, errors, p50 and p99 in milliseconds.
 """
 
@@ -174,6 +176,20 @@ class Client:
             user.checkpoint = max(user.checkpoint, int(json.loads(data)["checkPoint"]))
 
 
+async def warm_up(host: str, port: int, users: list[User], seed: int) -> None:
+    """Every user's first sync and check: full ones, which the measured mix should not
+    contain (a client does one full sync, then increments). Not timed."""
+    client = Client(host, port, random.Random(seed))
+    conn = Connection(host, port)
+    for user in users:
+        for kind in ("sync", "check"):
+            status, data = await conn.request(*client.build(kind, user))
+            if status >= 300:
+                raise SystemExit(f"warm-up {kind} answered {status}: {data[:200]!r}")
+            client.absorb(kind, user, data)
+    conn.close()
+
+
 async def drive(
     host: str,
     port: int,
@@ -186,16 +202,6 @@ async def drive(
     tallies = {kind: Tally() for kind in weights}
     kinds, shares = list(weights), list(weights.values())
     client = Client(host, port, random.Random(seed))
-
-    # Warm-up, not counted: every user's first sync and check are full ones, which the
-    # measured mix should not contain (a client does one full sync, then increments).
-    warm = Connection(host, port)
-    for user in users:
-        for kind in ("sync", "check"):
-            if kind in weights:
-                _status, data = await warm.request(*client.build(kind, user))
-                client.absorb(kind, user, data)
-    warm.close()
 
     async def loop(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
@@ -259,6 +265,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--weights", default=DEFAULT_WEIGHTS)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warm-up", action="store_true", help="full syncs, cursors to --users")
     args = parser.parse_args()
     users = [User(**entry) for entry in json.loads(args.users.read_text())]
     try:
@@ -267,6 +274,10 @@ def main() -> int:
         runner = uvloop.run
     except ImportError:  # pragma: no cover - uvloop is installed with uvicorn[standard]
         runner = asyncio.run  # type: ignore[assignment]
+    if args.warm_up:
+        runner(warm_up(args.host, args.port, users, args.seed))
+        args.users.write_text(json.dumps([user.__dict__ for user in users]))
+        return 0
     tallies, elapsed = runner(
         drive(
             args.host,
