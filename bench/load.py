@@ -283,7 +283,6 @@ class Accounts:
 
     quiet: str = ""  # nothing-new: form body of a sync at the current cursor
     one_change: str = ""  # one-change: form body of a sync just before one changed item
-    tokens: list[str] = field(default_factory=list)
     users: list[dict[str, str]] = field(default_factory=list)
 
 
