@@ -18,6 +18,7 @@ import socket
 import statistics
 import threading
 import time
+from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
@@ -65,7 +66,7 @@ async def _asgi_rate(app: Starlette, n: int) -> float:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(_message: dict[str, Any]) -> None:
+    async def send(_message: MutableMapping[str, Any]) -> None:
         return None
 
     # CPU time, not wall time: steadier when other processes compete for the cores.
