@@ -22,6 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+@pytest.mark.skipif(
+    os.environ.get("TASKHAVEN_TEST_DATABASE", "sqlite") != "sqlite",
+    reason="runs on SQLite whatever the test database; once per make test is enough",
+)
 def test_quick_load_run_reports_every_scenario(tmp_path: Path) -> None:
     figures = tmp_path / "load.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
