@@ -13,8 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
 
-from taskhaven.core import projects, visibility
+from taskhaven.core import item_labels, projects, visibility
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.rows import Row
 from taskhaven.core.status import counts_as_completion, is_completed
 from taskhaven.store.schema import items, notes
 
@@ -65,15 +66,16 @@ def history(
     return list(conn.execute(query).mappings())
 
 
-def in_project(conn: Connection, user_id: int, project_id: int) -> list[RowMapping]:
-    """Every completed item of one live project, newest completion first."""
+def in_project(conn: Connection, user_id: int, project_id: int) -> list[Row]:
+    """Every completed item of one live project, newest completion first (each showing the
+    user's own labels)."""
     projects.get(conn, user_id, project_id)
     query = (
         select(items)
         .where(*_completed(user_id), items.c.project_id == project_id)
         .order_by(items.c.completed_at.desc(), items.c.id.desc())
     )
-    return list(conn.execute(query).mappings())
+    return item_labels.seen_by(conn, user_id, conn.execute(query).mappings())
 
 
 def moments(conn: Connection, user_id: int) -> list[tuple[datetime, int]]:

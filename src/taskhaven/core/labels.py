@@ -4,8 +4,12 @@ A label's ``name`` is unique per user among live labels, compared case-insensiti
 because TickTick identifies a tag by its lowercased name. ``parent`` is the name of another
 label (TickTick nests tags); ``raw_name`` is the name a label had before its first rename.
 
+Labels are personal, also on the tasks of a shared project: each member sees their own
+labels there (core/item_labels.py).
+
 Invariant: a task shows its labels' names (TickTick's ``tags``), so renaming or deleting a
-label also gives every item carrying it a fresh ``seq`` in the same unit.
+label also gives every item carrying it a fresh ``seq`` in the same unit, shared items
+included.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select, update
+from sqlalchemy import Connection, RowMapping, select
 
 from taskhaven.core import items as core_items
-from taskhaven.core import rows
+from taskhaven.core import rows, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Conflict, InvalidArgument
+from taskhaven.core.items import writing as item_writes
 from taskhaven.store.schema import items, labels
 
 MAX_NAME = 255
@@ -177,32 +182,25 @@ def set_order(unit: Unit, label_id: int, item_order: Any) -> None:
 
 
 def delete(unit: Unit, label_id: int) -> None:
-    """Soft-delete; every item carrying the label loses it and goes out as changed."""
+    """Soft-delete; every item carrying the label loses it and goes out as changed (also
+    an item of a shared project: the item is the user's to see, the label theirs)."""
     row = get(unit.conn, unit.user_id, label_id)
     _touch(unit, label_id, {"is_deleted": True})
     _reparent(unit, row["name"], None)
     for item_id, item_labels in _carrying(unit, label_id):
-        unit.conn.execute(
-            update(items)
-            .where(items.c.id == item_id)
-            .values(
-                labels=[x for x in item_labels if x != label_id],
-                seq=unit.stamp(),
-                modified_at=unit.now,
-            )
-        )
+        item_writes.touch(unit, item_id, {"labels": [x for x in item_labels if x != label_id]})
 
 
 def _carrying(unit: Unit, label_id: int) -> list[tuple[int, list[int]]]:
-    """(id, labels) of the user's live items that carry the label.
+    """(id, labels) of the live items the user sees that carry the label: their own and
+    those of the shared projects they are a member of (core/item_labels.py).
 
     The labels column is a JSON list, which neither database can index portably, so the
-    user's labelled items are filtered here. Renaming or deleting a label is rare; a scan
-    is fine.
+    labelled items are filtered here. Renaming or deleting a label is rare; a scan is fine.
     """
     found = unit.conn.execute(
         select(items.c.id, items.c.labels).where(
-            items.c.user_id == unit.user_id, items.c.is_deleted.is_(False)
+            visibility.scope(items, unit.user_id), items.c.is_deleted.is_(False)
         )
     ).all()
     return [(item_id, list(ids)) for item_id, ids in found if ids and label_id in ids]

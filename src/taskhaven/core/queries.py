@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, select
 
-from taskhaven.core import labels, projects, visibility
+from taskhaven.core import item_labels, labels, projects, visibility
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument
+from taskhaven.core.rows import Row
 from taskhaven.core.status import is_open
 from taskhaven.store.schema import items
 from taskhaven.store.schema import projects as projects_table
@@ -48,7 +49,7 @@ class Query:
 @dataclass(frozen=True)
 class Result:
     query: Query
-    items: list[RowMapping]
+    items: Sequence[Row]
 
 
 def classify(text: str, *, tz: ZoneInfo, now: datetime, next_week_day: int = 1) -> Query:
@@ -186,10 +187,11 @@ def run(
     now: datetime,
     next_week_day: int = 1,
 ) -> list[Result]:
-    """One result per query string, in the order given."""
-    return [
-        run_one(
-            conn, user_id, classify(t, tz=tz, now=now, next_week_day=next_week_day), tz=tz, now=now
-        )
-        for t in texts
-    ]
+    """One result per query string, in the order given; each item shows the user's own
+    labels (core/item_labels.py)."""
+    out = []
+    for text in texts:
+        query = classify(text, tz=tz, now=now, next_week_day=next_week_day)
+        result = run_one(conn, user_id, query, tz=tz, now=now)
+        out.append(Result(result.query, item_labels.seen_by(conn, user_id, result.items)))
+    return out

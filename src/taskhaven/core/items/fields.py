@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from taskhaven.core import projects, visibility, zones
+from taskhaven.core import item_labels, projects, visibility, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.items.lookups import get
@@ -133,8 +133,9 @@ def check_repeat_flag(value: Any) -> str | None:
     return check_text(value, "repeat_flag", MAX_RULE)
 
 
-def _labels(conn: Connection, user_id: int, value: Any) -> list[int]:
-    """Label ids, each a live label of the user; duplicates collapse, order is kept."""
+def _labels(conn: Connection, user_id: int, value: Any, item_id: int | None) -> list[int]:
+    """Label ids, each a live label of the user; duplicates collapse, order is kept. Other
+    users' labels on the item stay (labels are personal: core/item_labels.py)."""
     if not isinstance(value, list | tuple) or len(value) > MAX_PER_ITEM:
         raise InvalidArgument("labels")
     wanted: list[int] = []
@@ -154,7 +155,7 @@ def _labels(conn: Connection, user_id: int, value: Any) -> list[int]:
         )
         if any(label_id not in live for label_id in wanted):
             raise NotFound("label")
-    return wanted
+    return item_labels.merged(conn, user_id, item_id, wanted)
 
 
 def _checklist(value: Any) -> list[dict[str, Any]]:
@@ -234,7 +235,7 @@ def plain_fields(
         elif key == "day_order":
             out[key] = check_int(value, key, -1, MAX_INT32)
         elif key == "labels":
-            out[key] = _labels(conn, unit.user_id, value)
+            out[key] = _labels(conn, unit.user_id, value, item_id)
         elif key == "checklist":
             out[key] = _checklist(value)
         elif key in ("assigned_by_uid", "responsible_uid"):

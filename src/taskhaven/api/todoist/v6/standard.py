@@ -30,6 +30,7 @@ from taskhaven.core import (
     changes,
     completed,
     filters,
+    item_labels,
     labels,
     notes,
     projects,
@@ -444,7 +445,7 @@ def get_item(backend: Backend, params: Params, _request: Request) -> Any:
     user = authenticate(backend, params)
     item_id = _required_int(params, "item_id")
     with backend.read() as conn:
-        item = core_items.get(conn, user["id"], item_id)
+        item = item_labels.seen_one(conn, user["id"], core_items.get(conn, user["id"], item_id))
         project = projects.get(conn, user["id"], item["project_id"], live=False)
         item_notes = notes.for_item(conn, user["id"], item_id)
     return {
