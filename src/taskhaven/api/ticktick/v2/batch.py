@@ -77,6 +77,9 @@ A = TypeVar("A", bound=_Added)
 U = TypeVar("U", bound=_Updated)
 B = TypeVar("B")
 
+# A task's ``assignee`` when nobody is responsible for it, as TickTick's clients send it.
+UNASSIGNED = -1
+
 
 class Outcome:
     """``id2etag``/``id2error`` of one batch, filled object by object."""
@@ -237,9 +240,11 @@ class TaskWriter:
         text = mapping.task_text(spec.content, spec.desc, checklist=kind == "CHECKLIST")
         values = mapping.TaskValues.sent(spec, description=text)
         out, zone = mapping.task_changes(values, current, self.user["timezone"])
-        if spec.assignee is not None:
-            # A member of the task's project (docs/sharing.md); null keeps the stored one.
-            out["responsible_uid"] = spec.assignee
+        if "assignee" in spec.model_fields_set:
+            # Sent: a member of the task's project assigns it (docs/sharing.md); null, "" or
+            # TickTick's -1 ("nobody") unassigns. Not sent keeps the stored one.
+            unassigned = spec.assignee is None or spec.assignee == UNASSIGNED
+            out["responsible_uid"] = None if unassigned else spec.assignee
         if spec.tags is not None:
             names = [mapping.tag_name(mapping.check_tag_label(raw, "tags")) for raw in spec.tags]
             out["labels"] = labels.ensure(self.unit, names, shown=mapping.tag_name_from_label_name)
