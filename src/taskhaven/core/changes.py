@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Select, Table, select
 
-from taskhaven.core import item_labels, visibility
+from taskhaven.core import item_labels, member_view, visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
 from taskhaven.store import counter
@@ -87,6 +87,8 @@ def rows_since(
         found = _with_membership_changes(conn, table, found, seen.gained, seen.lost)
     if table is items:
         found = item_labels.seen_by(conn, user_id, found)  # each member's own labels
+    elif table is projects:
+        found = member_view.seen_by(conn, user_id, found)  # each member's own place
     return found
 
 

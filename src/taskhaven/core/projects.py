@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from taskhaven.core import rows, tree
+from taskhaven.core import member_view, rows, tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
 from taskhaven.core.ids import inbox_oid
@@ -189,7 +189,10 @@ def update_project(unit: Unit, project_id: int, changes: Mapping[str, Any]) -> R
     values = rows.checked(changes, _CHECKS)
     if row["is_inbox"] and "name" in values and values["name"] != row["name"]:
         raise Forbidden("The Inbox cannot be renamed")
-    _touch(unit, project_id, values)
+    # A member's place, depth and folding are their own (core/member_view.py).
+    values = member_view.split(unit, row, values)
+    if values:
+        _touch(unit, project_id, values)
     return get(unit.conn, unit.user_id, project_id)
 
 
@@ -278,7 +281,8 @@ def set_archived(unit: Unit, project_id: int, archived: bool) -> None:
 
 
 def set_order_indent(unit: Unit, project_id: int, item_order: Any, indent: Any) -> None:
-    get(unit.conn, unit.user_id, project_id)
-    _touch(
-        unit, project_id, {"item_order": check_order(item_order), "indent": check_indent(indent)}
-    )
+    row = get(unit.conn, unit.user_id, project_id)
+    values = {"item_order": check_order(item_order), "indent": check_indent(indent)}
+    values = member_view.split(unit, row, values)
+    if values:
+        _touch(unit, project_id, values)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
-from taskhaven.core import notifications, projects, rows, users, visibility
+from taskhaven.core import member_view, notifications, projects, rows, users, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
 from taskhaven.core.limits import MAX_BIGINT
@@ -206,6 +206,7 @@ def accept(unit: Unit, invitation_id: Any, secret: Any) -> None:
     if project is None or project["is_deleted"]:
         raise NotFound("invitation", "Invitation not found")
     _stamp_member(unit, row["id"], state=ACTIVE, user_id=unit.user_id)
+    member_view.on_join(unit, row["id"])
     notifications.update_for_invitation(unit, row["id"], state="accepted")
     notifications.notify(
         unit,
@@ -327,6 +328,8 @@ def take_ownership(unit: Unit, project_id: int) -> None:
             secret=secrets.token_hex(16),
             created_at=unit.now,
             seq=unit.stamp(),
+            # The old owner keeps their place, depth and folding (core/member_view.py).
+            **member_view.owner_view(project),
         )
     )
     # The new owner's membership row is no longer needed: ownership is projects.user_id.
@@ -338,7 +341,9 @@ def take_ownership(unit: Unit, project_id: int) -> None:
             .where(table.c.project_id == project_id)
             .values(user_id=unit.user_id, seq=seq)
         )
-    rows.touch(unit, projects_table, project_id, {"user_id": unit.user_id})
+    # ... and the new owner's own view becomes the project row's.
+    mine_view = {k: mine[k] for k in member_view.PERSONAL if mine[k] is not None}
+    rows.touch(unit, projects_table, project_id, {"user_id": unit.user_id, **mine_view})
 
 
 # Reads -------------------------------------------------------------------------------------

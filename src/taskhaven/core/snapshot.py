@@ -15,7 +15,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, RowMapping, Table, or_, select
 
-from taskhaven.core import visibility
+from taskhaven.core import member_view, visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
 from taskhaven.core.status import Status, is_open
@@ -183,6 +183,8 @@ def item_oids(conn: Connection, user_id: int, ids: Iterable[int]) -> dict[int, s
     return _oids(conn, items, user_id, ids)
 
 
-def live_projects(conn: Connection, user_id: int) -> list[RowMapping]:
-    """The user's live projects (the Inbox and archived ones included) in list order."""
-    return _live_rows(conn, projects, user_id)
+def live_projects(conn: Connection, user_id: int) -> list[Row]:
+    """The user's live projects (the Inbox and archived ones included) in the user's list
+    order: a member's own place for a shared one (core/member_view.py)."""
+    found = member_view.seen_by(conn, user_id, _live_rows(conn, projects, user_id))
+    return sorted(found, key=lambda row: (row["item_order"], row["id"]))

@@ -281,6 +281,10 @@ project_members = Table(
     Column("inviter_id", BigInteger, nullable=False),
     Column("secret", String(64), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # A member's own view of the project (null: the owner's): core/member_view.py.
+    Column("item_order", BigInteger, nullable=True),
+    Column("indent", Integer, nullable=True),
+    Column("collapsed", Boolean, nullable=True),
     _seq(),
     Index("ix_project_members_user_seq", "user_id", "seq"),
     Index("ix_project_members_project", "project_id"),

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from taskhaven.api.ticktick import codes
-from taskhaven.core import groups, snapshot
+from taskhaven.core import groups, member_view, snapshot
 from taskhaven.core.ids import is_oid
 
 Row = Mapping[Any, Any]
@@ -41,8 +41,9 @@ def project(row: Row, group_oids: Mapping[int, str]) -> dict[str, Any]:
 
 
 def projects(conn: Connection, user_id: int, rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """V1 projects as the user sees them (a member's own ``sortOrder``: docs/sharing.md)."""
     group_oids = groups.oids(conn, user_id)
-    return [project(row, group_oids) for row in rows]
+    return [project(row, group_oids) for row in member_view.seen_by(conn, user_id, rows)]
 
 
 @dataclass

@@ -32,6 +32,7 @@ from taskhaven.core import (
     filters,
     item_labels,
     labels,
+    member_view,
     notes,
     projects,
     queries,
@@ -459,7 +460,7 @@ def get_project(backend: Backend, params: Params, _request: Request) -> Any:
     user = authenticate(backend, params)
     project_id = _required_int(params, "project_id")
     with backend.read() as conn:
-        project = projects.get(conn, user["id"], project_id)
+        project = member_view.seen_one(conn, user["id"], projects.get(conn, user["id"], project_id))
         project_notes = notes.for_project(conn, user["id"], project_id)
     return {"project": render.project(project), "notes": [render.note(n) for n in project_notes]}
 

@@ -1,0 +1,30 @@
+"""member view: a member's own place, depth and folding of a shared project
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30 01:00:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("project_members", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("item_order", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("indent", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("collapsed", sa.Boolean(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("project_members", schema=None) as batch_op:
+        batch_op.drop_column("collapsed")
+        batch_op.drop_column("indent")
+        batch_op.drop_column("item_order")
