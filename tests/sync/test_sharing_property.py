@@ -1,6 +1,8 @@
-"""Property: with three users sharing, inviting, accepting, editing, removing, leaving and
-taking ownership in any order, every user's incremental state equals a fresh full sync,
-and nobody holds an object of a project they are not (or no longer) a member of."""
+"""Property: with three users sharing, inviting, accepting, editing, removing, leaving,
+taking ownership, labelling shared tasks, renaming and deleting their labels and folding or
+moving shared projects in their own lists, in any order, every user's incremental state
+equals a fresh full sync, nobody holds an object of a project they are not (or no longer) a
+member of, and no item a user holds carries a label id that is not one of their labels."""
 
 from __future__ import annotations
 
@@ -33,6 +35,11 @@ ops = st.one_of(
     st.tuples(st.just("item_delete"), who, pick),
     st.tuples(st.just("item_move"), who, pick, pick),
     st.tuples(st.just("note_add"), who, pick),
+    st.tuples(st.just("label_add"), who),
+    st.tuples(st.just("label_rename"), who, pick),
+    st.tuples(st.just("label_delete"), who, pick),
+    st.tuples(st.just("item_label"), who, pick, pick),
+    st.tuples(st.just("project_view"), who, pick, pick),
 )
 
 
@@ -51,6 +58,7 @@ class World:
         self.ids = [self.user_id(n) for n in range(USERS)]
         self.owner: dict[int, int] = {}  # project id -> user index
         self.members: dict[int, set[int]] = {}  # project id -> user indexes seeing it
+        self.label_names: list[str] = []  # every label name used, so each is new
 
     def user_id(self, n: int) -> int:
         return int(self.clients[n].post(resource_types=["user"])["User"]["id"])
@@ -98,6 +106,8 @@ def apply(world: World, op: tuple[Any, ...]) -> None:
         assert world.run(n, f"{kind}_invitation", args) == "ok"
         if kind == "accept":
             world.members[invitation["project_id"]].add(n)
+    elif kind.startswith("label_") or kind == "item_label":
+        _label(world, op)
     elif kind.startswith("item_") or kind == "note_add":
         _edit(world, op)
     else:
@@ -118,6 +128,10 @@ def apply(world: World, op: tuple[Any, ...]) -> None:
             elif target in world.members[pid]:
                 assert status == "ok"
                 world.members[pid].discard(target)
+        elif kind == "project_view":
+            # Fold it, or move it in one's own list (core/member_view.py).
+            args = {"id": pid, "collapsed": op[3] % 2, "item_order": op[3], "indent": 1}
+            assert world.run(n, "project_update", args) == "ok"
         elif kind == "take_ownership":
             assert world.run(n, "take_ownership", {"project_id": pid}) == "ok"
             world.owner[pid] = n
@@ -158,6 +172,34 @@ def _edit(world: World, op: tuple[Any, ...]) -> None:
     assert status == "ok" or set(status.values()) == {"ok"}, status
 
 
+def _label(world: World, op: tuple[Any, ...]) -> None:
+    kind, n = op[0], op[1]
+    client = world.clients[n]
+    client.sync()
+    labels = sorted(client.state["Labels"])
+    if kind == "label_add":
+        name = f"L{n}-{len(world.label_names)}"
+        world.label_names.append(name)
+        assert world.run(n, "label_add", {"name": name}, temp=True)
+        return
+    if not labels:
+        return
+    label_id = labels[op[2] % len(labels)]
+    if kind == "label_rename":
+        name = f"R{n}-{len(world.label_names)}"
+        world.label_names.append(name)
+        assert world.run(n, "label_update", {"id": label_id, "name": name}) == "ok"
+    elif kind == "label_delete":
+        assert world.run(n, "label_delete", {"id": label_id}) == "ok"
+    else:
+        items = [i for i in world.items_of(n) if not i["in_history"]]
+        if not items:
+            return
+        item = items[op[2] % len(items)]
+        chosen = [x for position, x in enumerate(labels) if (op[3] >> position) % 2]
+        assert world.run(n, "item_update", {"id": item["id"], "labels": chosen}) == "ok"
+
+
 def check(world: World) -> None:
     for n, client in enumerate(world.clients):
         client.sync()
@@ -174,6 +216,9 @@ def check(world: World) -> None:
         for key in ("Items", "Notes", "ProjectNotes"):
             for obj in client.state[key].values():
                 assert obj["project_id"] in visible | inbox, f"user {n} holds {key} {obj['id']}"
+        own_labels = set(final["Labels"])
+        for item in client.state["Items"].values():
+            assert set(item["labels"]) <= own_labels, f"user {n}: item {item['id']} label ids"
 
 
 @settings(
@@ -193,6 +238,11 @@ def test_sharing_keeps_every_incremental_state_equal_to_a_full_sync(
         apply(world, ("project_add", 0))
         apply(world, ("share", 0, 0, 1))
         apply(world, ("accept", 1))
+        # ... with a task both label (each with their own labels).
+        for op in [("item_add", 0, 0), ("label_add", 0), ("label_add", 1)]:
+            apply(world, op)
+        apply(world, ("item_label", 0, 0, 1))
+        apply(world, ("item_label", 1, 0, 1))
         for position, op in enumerate(plan):
             apply(world, op)
             if position % 3 == 2:

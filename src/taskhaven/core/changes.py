@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, Table, select
+from sqlalchemy import Connection, Select, Table, or_, select
 
-from taskhaven.core import item_labels, member_view, visibility
+from taskhaven.core import departures, item_labels, member_view, visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
 from taskhaven.store import counter
@@ -84,7 +84,9 @@ def rows_since(
     query = query.order_by(table.c.seq.desc(), table.c.id.desc())
     found: list[Row] = list(conn.execute(query).mappings())
     if seen.gained or seen.lost:
-        found = _with_membership_changes(conn, table, found, seen.gained, seen.lost)
+        found = _with_membership_changes(conn, table, found, since, seen.gained, seen.lost)
+    if since > 0 and table in (items, notes):
+        found = _with_departures(conn, table, user_id, since, seen, found)
     if table is items:
         found = item_labels.seen_by(conn, user_id, found)  # each member's own labels
     elif table is projects:
@@ -100,7 +102,12 @@ def _working_set(query: Select[Any], table: Table) -> Select[Any]:
 
 
 def _with_membership_changes(
-    conn: Connection, table: Table, found: list[Row], gained: list[int], lost: list[int]
+    conn: Connection,
+    table: Table,
+    found: list[Row],
+    since: int,
+    gained: list[int],
+    lost: list[int],
 ) -> list[Row]:
     column = table.c.id if table is projects else table.c.project_id
     seen = {row["id"] for row in found}
@@ -109,10 +116,26 @@ def _with_membership_changes(
         query = _working_set(select(table).where(column.in_(chunk)), table)
         extra.extend(row for row in conn.execute(query).mappings() if row["id"] not in seen)
     for chunk in _chunks(lost):
-        query = select(table).where(column.in_(chunk), table.c.is_deleted.is_(False))
+        # Rows deleted before ``since`` already reached the user; rows deleted after it (the
+        # whole project, when its owner deleted it after removing the user) did not.
+        recent = or_(table.c.is_deleted.is_(False), table.c.seq > since)
+        query = select(table).where(column.in_(chunk), recent)
         extra.extend({**row, "is_deleted": True} for row in conn.execute(query).mappings())
     found = [row for row in found if not _in(row, table, lost)] + extra
     return sorted(found, key=lambda row: (row["seq"], row["id"]), reverse=True)
+
+
+def _with_departures(
+    conn: Connection, table: Table, user_id: int, since: int, seen: View, found: list[Row]
+) -> list[Row]:
+    """Rows that moved out of the user's sight since ``since``, sent deleted once
+    (core/departures.py)."""
+    listed = {row["id"] for row in found}
+    gone = departures.departed(conn, table, user_id, since, [*seen.shared, *seen.lost])
+    extra = [row for row in gone if row["id"] not in listed]
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda row: (row["seq"], row["id"]), reverse=True)
 
 
 def _in(row: Row, table: Table, project_ids: list[int]) -> bool:

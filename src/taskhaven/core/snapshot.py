@@ -15,7 +15,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, RowMapping, Table, or_, select
 
-from taskhaven.core import member_view, visibility
+from taskhaven.core import departures, member_view, visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
 from taskhaven.core.status import Status, is_open
@@ -91,9 +91,15 @@ def tasks_changed_since(conn: Connection, user_id: int, since: int) -> list[Row]
         for row in conn.execute(query).mappings():
             changed[row["id"]] = row
     for chunk in _chunks(lost):
-        query = select(items).where(items.c.project_id.in_(chunk), items.c.is_deleted.is_(False))
+        # Also what was deleted after ``since`` (the project deleted after the user left).
+        recent = or_(items.c.is_deleted.is_(False), items.c.seq > since)
+        query = select(items).where(items.c.project_id.in_(chunk), recent)
         for row in conn.execute(query).mappings():
             changed[row["id"]] = {**row, "is_deleted": True}
+    if since > 0:
+        # Tasks moved where the user cannot follow (core/departures.py).
+        for gone in departures.departed(conn, items, user_id, since, [*shared, *lost]):
+            changed.setdefault(gone["id"], gone)
     return sorted(changed.values(), key=lambda row: (row["seq"], row["id"]))
 
 

@@ -291,6 +291,19 @@ project_members = Table(
     Index("ix_project_members_email", "email"),
 )
 
+# Rows that left a project for one some of its viewers do not see (an item moved out of a
+# shared project, with its notes): their incremental reads send such a row deleted, once.
+departures = Table(
+    "departures",
+    metadata,
+    _pk(),
+    Column("kind", String(16), nullable=False),
+    Column("row_id", BigInteger, nullable=False),
+    Column("project_id", BigInteger, nullable=False),
+    _seq(),
+    Index("ix_departures_project_seq", "project_id", "seq"),
+)
+
 # One recipient's notifications (share invitations and what happens in shared projects).
 live_notifications = Table(
     "live_notifications",

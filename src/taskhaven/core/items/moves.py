@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select, true, update
 
-from taskhaven.core import projects, tree, visibility
+from taskhaven.core import departures, projects, tree, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.items.fields import check_int
 from taskhaven.core.items.lookups import get
@@ -102,6 +102,12 @@ def move(unit: Unit, item_id: int, to_project_id: int) -> None:
     indents = dict(
         unit.conn.execute(select(items.c.id, items.c.indent).where(items.c.id.in_(family))).all()
     )
+    # A member who sees the old project but not the new one must hear that they left.
+    departures.record(unit, items, family, row["project_id"], target["id"])
+    moved_notes = unit.conn.execute(
+        select(notes_table.c.id).where(notes_table.c.item_id.in_(family))
+    ).scalars()
+    departures.record(unit, notes_table, moved_notes, row["project_id"], target["id"])
     start = next_order(unit.conn, unit.user_id, target["id"])
     for position, member in enumerate(family):
         values: dict[str, Any] = {

@@ -1,0 +1,71 @@
+"""Rows that left the sight of some of their viewers without being deleted: an item moved
+out of a shared project (with its notes) into one that some member does not see.
+
+An incremental read is "the rows I see with ``seq > S``"; a row that moved where the reader
+cannot follow is no longer among the rows they see, so without a record they would keep it
+for good. ``record`` writes one departure per row (stamped, indexed by the project left);
+``departed`` gives a reader the rows that left one of their projects after ``S`` and that
+they no longer see, marked deleted: sent once, like a lost project's rows
+(core/visibility.py ``membership_changes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, Table, insert, or_, select
+
+from taskhaven.core import visibility
+from taskhaven.core.backend import Unit
+from taskhaven.core.limits import IN_CHUNK
+from taskhaven.core.rows import Row
+from taskhaven.store.schema import departures, projects
+
+
+def record(
+    unit: Unit, table: Table, row_ids: Iterable[int], from_project: int, to_project: int
+) -> None:
+    """Note the rows' move when someone who sees ``from_project`` does not see
+    ``to_project``."""
+    wanted = sorted(set(row_ids))
+    left = set(visibility.members_of(unit.conn, from_project))
+    if not wanted or not left - set(visibility.members_of(unit.conn, to_project)):
+        return
+    seq = unit.stamp()
+    unit.conn.execute(
+        insert(departures),
+        [
+            {"kind": table.name, "row_id": row_id, "project_id": from_project, "seq": seq}
+            for row_id in wanted
+        ],
+    )
+
+
+def departed(
+    conn: Connection, table: Table, user_id: int, since: int, seen: Iterable[int]
+) -> list[Row]:
+    """Rows of ``table`` that left a project the user sees (their own, or one of ``seen``:
+    shared with them, or lost since ``since``) after ``since`` and that the user does not
+    see now, each marked deleted."""
+    others = sorted(set(seen))
+    own = select(projects.c.id).where(projects.c.user_id == user_id)
+    where = [departures.c.project_id.in_(own)]
+    if others:
+        where.append(departures.c.project_id.in_(others))
+    query = select(departures.c.row_id).where(
+        departures.c.kind == table.name, departures.c.seq > since, or_(*where)
+    )
+    ids = sorted({int(row_id) for (row_id,) in conn.execute(query)})
+    out: list[Row] = []
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start : start + IN_CHUNK]
+        visible = set(
+            conn.execute(
+                select(table.c.id).where(table.c.id.in_(chunk), visibility.scope(table, user_id))
+            ).scalars()
+        )
+        hidden = [row_id for row_id in chunk if row_id not in visible]
+        if hidden:
+            query = select(table).where(table.c.id.in_(hidden))
+            out.extend({**row, "is_deleted": True} for row in conn.execute(query).mappings())
+    return out
