@@ -240,11 +240,12 @@ class TaskWriter:
         text = mapping.task_text(spec.content, spec.desc, checklist=kind == "CHECKLIST")
         values = mapping.TaskValues.sent(spec, description=text)
         out, zone = mapping.task_changes(values, current, self.user["timezone"])
-        if "assignee" in spec.model_fields_set:
-            # Sent: a member of the task's project assigns it (docs/sharing.md); null, "" or
-            # TickTick's -1 ("nobody") unassigns. Not sent keeps the stored one.
-            unassigned = spec.assignee is None or spec.assignee == UNASSIGNED
-            out["responsible_uid"] = None if unassigned else spec.assignee
+        if spec.assignee is not None:
+            # A member of the task's project assigns it (docs/sharing.md); TickTick's -1
+            # ("nobody") unassigns. null keeps the stored one, as for every task key: clients
+            # that send whole tasks (pyticktick sends ``assignee: null`` when unset) must not
+            # unassign a task by editing its title.
+            out["responsible_uid"] = None if spec.assignee == UNASSIGNED else spec.assignee
         if spec.tags is not None:
             names = [mapping.tag_name(mapping.check_tag_label(raw, "tags")) for raw in spec.tags]
             out["labels"] = labels.ensure(self.unit, names, shown=mapping.tag_name_from_label_name)
