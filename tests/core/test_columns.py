@@ -24,6 +24,6 @@ def test_check_refuses_long_nul_and_non_text(value: object) -> None:
 
 
 def test_has_nul_looks_everywhere() -> None:
-    assert columns.has_nul({"a": [1, {"b\x00": 2}]})
-    assert columns.has_nul(["ok", ("x\x00",)])
-    assert not columns.has_nul({"a": ["b", 1, None, 2.5]})
+    assert columns.refused({"a": [1, {"b\x00": 2}]})
+    assert columns.refused(["ok", ("x\x00",)])
+    assert not columns.refused({"a": ["b", 1, None, 2.5]})

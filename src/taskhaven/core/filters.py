@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
-from taskhaven.core import rows
+from taskhaven.core import columns, rows
 from taskhaven.core.backend import Unit
 from taskhaven.store.schema import filters
 
-MAX_NAME = 255
-MAX_QUERY = 4096
+MAX_NAME = columns.length("filters", "name")
+MAX_QUERY = columns.length("filters", "query")
 
 
 def get(conn: Connection, user_id: int, filter_id: int, *, live: bool = True) -> RowMapping:

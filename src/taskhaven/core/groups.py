@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from taskhaven.core import rows
+from taskhaven.core import columns, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.store.schema import project_groups, projects
 
-MAX_NAME = 255
+MAX_NAME = columns.length("project_groups", "name")
 VIEW_MODES = ("list", "kanban", "timeline")
 
 

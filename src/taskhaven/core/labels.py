@@ -19,14 +19,15 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select
 
+from taskhaven.core import columns, rows
 from taskhaven.core import items as core_items
-from taskhaven.core import rows, visibility
+from taskhaven.core import visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Conflict, InvalidArgument
 from taskhaven.core.items import writing as item_writes
 from taskhaven.store.schema import items, labels
 
-MAX_NAME = 255
+MAX_NAME = columns.length("labels", "name")
 SORT_TYPES = ("project", "title", "tag")
 
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert
 
-from taskhaven.core import notifications, projects, rows
+from taskhaven.core import columns, notifications, projects, rows
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, MissingArgument
 from taskhaven.core.limits import MAX_BIGINT
 from taskhaven.store.schema import items, notes
 
-MAX_CONTENT = 100_000
+MAX_CONTENT = columns.length("notes", "content")
 MAX_ATTACHMENT_KEYS = 50
 MAX_NOTIFY = 1000
 _POSTED = (notes.c.posted_at, notes.c.id)
@@ -43,7 +43,7 @@ def _check_attachment(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict) or len(value) > MAX_ATTACHMENT_KEYS:
         raise InvalidArgument("file_attachment")
     for key, item in value.items():
-        rows.text(key, "file_attachment", max_length=255)
+        rows.text(key, "file_attachment", max_length=columns.ATTACHMENT.limit)
         _check_attachment_value(item)
     return value
 
@@ -57,7 +57,7 @@ def _check_attachment_value(value: Any, depth: int = 0) -> None:
             raise InvalidArgument("file_attachment")
         return
     if isinstance(value, str):
-        rows.text(value, "file_attachment", max_length=4096, allow_empty=True)
+        rows.text(value, "file_attachment", max_length=columns.ATTACHMENT.limit, allow_empty=True)
         return
     if isinstance(value, list) and depth == 0 and len(value) <= 10:
         # Thumbnails are [url, width, height].

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from taskhaven.core import member_view, rows, tree
+from taskhaven.core import columns, member_view, rows, tree
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Forbidden, InvalidArgument, NotFound
 from taskhaven.core.ids import inbox_oid
 from taskhaven.core.limits import MAX_INDENT
 from taskhaven.store.schema import items, notes, projects, reminders
 
-MAX_NAME = 255
+MAX_NAME = columns.length("projects", "name")
 KINDS = ("TASK", "NOTE")
 VIEW_MODES = ("list", "kanban", "timeline")
 

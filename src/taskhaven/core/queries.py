@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, select
 
-from taskhaven.core import item_labels, labels, projects, visibility
+from taskhaven.core import columns, item_labels, labels, projects, visibility
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.rows import Row
@@ -32,7 +32,7 @@ UNKNOWN = "unknown"
 KINDS = (DATE, OVERDUE, PRIORITY, LABEL, PROJECT, UNKNOWN)
 
 MAX_QUERIES = 50
-MAX_QUERY_LENGTH = 255
+MAX_QUERY_LENGTH = columns.QUERY.limit
 _PRIORITY = re.compile(r"^p([1-4])$", re.IGNORECASE)
 
 

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, RowMapping
 
-from taskhaven.core import items, rows, users, zones
+from taskhaven.core import columns, items, rows, users, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.dates import InvalidDate, parse_date_string
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, MissingArgument
@@ -50,8 +50,8 @@ FIELDS = (
 DEFAULT_RADIUS = 100
 MAX_RADIUS = 1_000_000
 MAX_OFFSET = 10 * 366 * 24 * 60  # ten years, in minutes
-MAX_NAME = 255
-MAX_TRIGGER = 64  # the ``trigger`` column's width
+MAX_NAME = columns.length("reminders", "name")
+MAX_TRIGGER = columns.length("reminders", "trigger")
 
 
 class Offset(NamedTuple):
@@ -141,7 +141,9 @@ def _relative(
 def _absolute(unit: Unit, fields: Mapping[str, Any], user: RowMapping) -> dict[str, Any]:
     date_string = fields.get("date_string")
     if date_string is not None:
-        date_string = rows.text(date_string, "date_string", max_length=255)
+        date_string = rows.text(
+            date_string, "date_string", max_length=columns.length("reminders", "date_string")
+        )
     due_at = fields.get("due_at")
     if due_at is None:
         if date_string is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
 
-from taskhaven.core import visibility
+from taskhaven.core import columns, visibility
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.core.ids import is_oid, new_oid
 from taskhaven.core.limits import MAX_BIGINT
@@ -30,7 +30,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 def text(value: Any, argument: str, *, max_length: int, allow_empty: bool = False) -> str:
     """A string a database of either kind will store as given.
 
-    PostgreSQL rejects NUL characters in text columns, and a value longer than its column
+    PostgreSQL rejects NUL (and lone surrogates) in text, and a value longer than its column
     would fail there but pass on SQLite; both are caught here so the two databases agree.
     """
     if not isinstance(value, str):
@@ -41,8 +41,10 @@ def text(value: Any, argument: str, *, max_length: int, allow_empty: bool = Fals
         raise InvalidArgument(
             argument, f"Invalid argument value: {argument} (at most {max_length} characters)"
         )
-    if "\x00" in value:
-        raise InvalidArgument(argument)
+    if columns.refused(value):
+        raise InvalidArgument(
+            argument, f"Invalid argument value: {argument} (contains NUL or an unpaired surrogate)"
+        )
     return value
 
 
@@ -73,7 +75,11 @@ def owned(
 def could_be_oid(oid: object) -> bool:
     """Whether a string id could be stored at all (the ``oid`` columns hold 64 characters,
     and PostgreSQL refuses NUL in text): one that cannot names nothing, unqueried."""
-    return isinstance(oid, str) and len(oid) <= 64 and "\x00" not in oid
+    return (
+        isinstance(oid, str)
+        and len(oid) <= columns.length("items", "oid")
+        and not columns.refused(oid)
+    )
 
 
 def owned_by_oid(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
-from taskhaven.core import security
+from taskhaven.core import columns, security
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import AuthenticationFailed, NotFound
 from taskhaven.store.schema import sessions, users
@@ -21,8 +21,8 @@ from taskhaven.store.schema import sessions, users
 # minute is precise enough for "last seen" in a session list.
 _TOUCH_EVERY = timedelta(seconds=60)
 MAX_PER_USER = 100
-MAX_USER_AGENT = 512
-MAX_ADDRESS = 64
+MAX_USER_AGENT = columns.length("sessions", "user_agent")
+MAX_ADDRESS = columns.length("sessions", "address")
 
 
 @dataclass(frozen=True)

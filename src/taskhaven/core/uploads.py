@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
+from taskhaven.core import columns
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import InvalidArgument, MissingArgument, NotFound
 from taskhaven.core.ids import new_oid
@@ -29,8 +30,8 @@ from taskhaven.store.schema import uploads
 
 UPLOAD = "upload"
 EXPORT = "export"
-MAX_FILE_NAME = 255
-MAX_FILE_TYPE = 255
+MAX_FILE_NAME = columns.length("uploads", "file_name")
+MAX_FILE_TYPE = columns.length("uploads", "file_type")
 DEFAULT_TYPE = "application/octet-stream"
 LIST_DEFAULT = 30
 LIST_MAX = 50
@@ -124,7 +125,7 @@ def store(
                     file_size=size,
                     file_type=kind,
                     purpose=purpose,
-                    address=address[:64] if address else None,
+                    address=address[: columns.length("uploads", "address")] if address else None,
                     is_deleted=False,
                     created_at=unit.now,
                     seq=unit.stamp(),

@@ -94,10 +94,10 @@ GOAL_RANGES = {
     "vacation_mode": 1,
     "karma_disabled": 1,
 }
-MAX_FULL_NAME = 255
-MAX_PREF_TEXT = 255
+MAX_FULL_NAME = columns.length("users", "full_name")
+MAX_PREF_TEXT = columns.PREF_TEXT.limit
 MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
+MAX_PASSWORD_LENGTH = columns.PASSWORD.limit
 
 
 def normalise_email(email: str) -> str:
@@ -342,7 +342,7 @@ def update_user(
                 raise Conflict("Email already registered", argument="email")
             changes["email"] = email
         elif key == "full_name":
-            if not isinstance(value, str) or not value.strip() or "\x00" in value:
+            if not isinstance(value, str) or not value.strip() or columns.refused(value):
                 raise InvalidArgument("full_name")
             if len(value.strip()) > MAX_FULL_NAME:
                 raise InvalidArgument("full_name")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from taskhaven.core import columns
 from taskhaven.core.errors import InvalidArgument
 
-MAX_ZONE_NAME = 64
-"""No IANA name comes close (the longest is 32 characters); the columns hold 64."""
+MAX_ZONE_NAME = min(columns.length("users", "timezone"), columns.length("items", "time_zone"))
+"""No IANA name comes close (the longest is 32 characters)."""
 
 
 def find(name: object) -> ZoneInfo | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from taskhaven.core import item_labels, projects, visibility, zones
+from taskhaven.core import columns, item_labels, projects, visibility, zones
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, InvalidDateArgument, NotFound
 from taskhaven.core.items.lookups import get
@@ -19,13 +19,13 @@ from taskhaven.store.schema import items, labels
 KINDS = ("TEXT", "NOTE", "CHECKLIST")
 
 
-MAX_CONTENT = 100_000
+MAX_CONTENT = columns.length("items", "content")
 
 
-MAX_DATE_STRING = 255  # the column's width; PostgreSQL would refuse more, SQLite would not
+MAX_DATE_STRING = columns.length("items", "date_string")
 
 
-MAX_RULE = 512
+MAX_RULE = columns.length("items", "repeat_flag")
 
 
 # Every field ``add`` and ``update_item`` understand (core names = ``items`` columns).
@@ -64,7 +64,7 @@ DATE_KEYS = frozenset({"date_string", "due_at", "all_day", "repeat_flag"})
 
 def check_text(value: Any, argument: str, max_length: int) -> str:
     # PostgreSQL refuses NUL in text; refusing it here keeps both databases in agreement.
-    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+    if not isinstance(value, str) or len(value) > max_length or columns.refused(value):
         raise InvalidArgument(argument)
     return value
 

@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
-from taskhaven.core import security
+from taskhaven.core import columns, security
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import InvalidArgument, NotFound
 from taskhaven.store.schema import oauth_apps, oauth_codes, oauth_tokens
 
-MAX_NAME = 255
-MAX_URI = 2000
+MAX_NAME = columns.length("oauth_apps", "name")
+MAX_URI = columns.length("oauth_codes", "redirect_uri")
 MAX_URIS = 20
 
 
@@ -80,7 +80,7 @@ def create(backend: Backend, name: str, redirect_uris: Sequence[str]) -> tuple[A
     """Register an app; returns it and its client secret (the only time it is shown)."""
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
-        raise InvalidArgument("name", "An app needs a name of 1 to 255 characters")
+        raise InvalidArgument("name", f"An app needs a name of 1 to {MAX_NAME} characters")
     uris = list(dict.fromkeys(check_redirect_uri(uri) for uri in redirect_uris))
     if not uris or len(uris) > MAX_URIS:
         raise InvalidArgument("redirect_uri", "An app needs 1 to 20 redirect URIs")
@@ -111,7 +111,11 @@ def all_apps(backend: Backend) -> list[App]:
 
 
 def by_client_id(conn: Connection, client_id: str) -> App | None:
-    if not isinstance(client_id, str) or not client_id or len(client_id) > 64:
+    if (
+        not isinstance(client_id, str)
+        or not client_id
+        or len(client_id) > columns.length("oauth_apps", "client_id")
+    ):
         return None
     row = (
         conn.execute(select(oauth_apps).where(oauth_apps.c.client_id == client_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from taskhaven.core import columns
 from taskhaven.core.errors import Forbidden, InvalidArgument
 
 TICKTICK = "ticktick"
@@ -45,7 +46,7 @@ _IMPLIES: dict[str, frozenset[str]] = {
     "data:read_write": frozenset({"data:read"}),
 }
 
-MAX_SCOPE_TEXT = 255
+MAX_SCOPE_TEXT = columns.length("oauth_codes", "scope")
 
 
 def parse(text: str | None) -> tuple[str, ...]:

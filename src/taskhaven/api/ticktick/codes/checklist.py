@@ -12,13 +12,14 @@ from typing import Any
 from taskhaven.api.ticktick.codes.rules import check_time_zone
 from taskhaven.api.ticktick.codes.statuses import OPEN, check_status
 from taskhaven.api.ticktick.codes.timestamps import format_v2
+from taskhaven.core import columns
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import is_oid, new_oid
 from taskhaven.core.items import check_text
 from taskhaven.core.limits import MAX_BIGINT
 
-MAX_CHECKLIST_TITLE = 10_000
-MAX_CHECKLIST_TEXT = 64
+MAX_CHECKLIST_TITLE = columns.CHECKLIST_TITLE.limit
+MAX_CHECKLIST_TEXT = columns.CHECKLIST_TEXT.limit
 CHECKLIST_FIELDS = (
     "title",
     "status",

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic_extra_types.color import Color
 
+from taskhaven.core import columns
 from taskhaven.core.errors import InvalidArgument
 
 
@@ -13,7 +14,7 @@ def normalise_color(value: Any, argument: str = "color") -> str | None:
     """``None`` and ``""`` mean "no colour"; alpha is dropped (TickTick has none)."""
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or len(value) > 64:
+    if not isinstance(value, str) or len(value) > columns.COLOUR.limit:
         raise InvalidArgument(argument)
     try:
         rgb = Color(value.strip()).as_rgb_tuple(alpha=False)

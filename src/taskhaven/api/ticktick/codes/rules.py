@@ -7,7 +7,7 @@ from typing import Any
 
 from dateutil.rrule import rrulestr
 
-from taskhaven.core import zones
+from taskhaven.core import columns, zones
 from taskhaven.core.errors import InvalidArgument
 
 
@@ -21,7 +21,7 @@ def check_time_zone(value: Any, argument: str = "timeZone") -> str | None:
 
 _ERULE = re.compile(r"ERULE:NAME=CUSTOM;BYDATE=(\d{8},)*\d{8}")
 _TT_PARTS = ("TT_SKIP=WEEKEND", "TT_WORKDAY=1", "TT_WORKDAY=-1")
-MAX_RULE = 512
+MAX_RULE = columns.length("items", "repeat_flag")
 
 
 def check_repeat_flag(value: Any, argument: str = "repeatFlag") -> str | None:

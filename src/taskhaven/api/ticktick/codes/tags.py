@@ -8,10 +8,11 @@ import re
 import string
 from typing import Any
 
+from taskhaven.core import columns
 from taskhaven.core.errors import InvalidArgument
 
 TAG_FORBIDDEN = frozenset('\\/"#:*?<>|')
-MAX_TAG = 255
+MAX_TAG = columns.length("labels", "name")
 # Python's str.isspace() and the regex \s that strict clients use disagree on a few code
 # points; a character either calls whitespace is treated as whitespace.
 _SPACE = re.compile(r"\s")

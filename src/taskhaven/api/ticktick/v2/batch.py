@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from taskhaven.api.ticktick import codes as mapping
+from taskhaven.api.ticktick.codes import bounds
 from taskhaven.api.ticktick.v2.auth import current_user
 from taskhaven.api.ticktick.v2.errors import batch_code
 from taskhaven.api.ticktick.v2.http import endpoint, parse
@@ -115,14 +116,20 @@ class Outcome:
         in the order sent and each on its own (``run``)."""
         for spec in adds or []:
             oid = spec.id or new_oid()
-            self.run(oid, partial(add, spec, oid))
+            self.run(oid, partial(_bounded, spec, partial(add, spec, oid)))
         for change in updates or []:
-            self.run(change.id, partial(update, change))
+            self.run(change.id, partial(_bounded, change, partial(update, change)))
         for oid in deletes:
             self.run(oid, partial(delete, oid))
 
     def answer(self) -> dict[str, Any]:
         return {"id2etag": self.id2etag, "id2error": self.id2error}
+
+
+def _bounded(spec: Any, action: Callable[[], Any]) -> Any:
+    """Each object's text fits its bound before core sees it (``codes/bounds.py``)."""
+    bounds.check_object(spec)
+    return action()
 
 
 class Writer(Protocol):

@@ -53,7 +53,7 @@ async def read_json(request: Request) -> Any:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise V2Error(400, "invalid_parameter", f"Malformed JSON body: {exc}") from exc
-    if columns.has_nul(data):
+    if columns.refused(data):
         raise V2Error(400, "invalid_parameter", "Text may not contain NUL (\\u0000)")
     return data
 

@@ -1,10 +1,11 @@
 """Request bodies of the V2 batch endpoints, as pydantic models.
 
-The models check the *shape* of a request: JSON types, 24-hex ids, the wire's enumerations
-and list sizes. A request that fails them is answered 400 as a whole, because an error for
-one object can only be reported under a well-formed object id. Everything about *values*
-(names, colours, zones, rules, limits) is the core's to judge, per object, so one bad task
-does not sink the others of its batch.
+The models check the *shape* of a request: JSON types, 24-hex ids, the wire's enumerations,
+list sizes, and every string's length and characters (each text field names its bound,
+``api/ticktick/codes/bounds.py``). A request that fails them is answered 400 as a whole,
+because an error for one object can only be reported under a well-formed object id.
+Everything else about *values* (names, colours, zones, rules, limits) is the core's to judge,
+per object, so one bad task does not sink the others of its batch.
 
 Like TickTick's own clients, every model treats ``""`` as null, accepts each key in
 camelCase or snake_case, and ignores keys it does not know (the web app sends many more).
@@ -19,6 +20,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from taskhaven.api.ticktick.codes import bounds
+from taskhaven.api.ticktick.codes.bounds import Fits, PerObject
+from taskhaven.core import columns
 from taskhaven.core.dates import InvalidDate, parse_iso
 from taskhaven.core.limits import MAX_PER_ITEM
 
@@ -60,10 +64,15 @@ def _string(value: Any) -> Any:
     return value
 
 
-Oid = Annotated[str, BeforeValidator(_oid)]
-ProjectRef = Annotated[str, BeforeValidator(_project_ref)]
-Moment = Annotated[datetime, BeforeValidator(_moment)]
-Text = Annotated[str, BeforeValidator(_string)]
+Oid = Annotated[str, BeforeValidator(_oid), bounds.OID]
+ProjectRef = Annotated[str, BeforeValidator(_project_ref), bounds.OID]
+Moment = Annotated[datetime, BeforeValidator(_moment), bounds.TIMESTAMP]
+Colour = Annotated[str, BeforeValidator(_string), bounds.COLOUR]
+ObjectColour = Annotated[str, BeforeValidator(_string), PerObject(columns.COLOUR)]
+Tag = Annotated[str, BeforeValidator(_string), bounds.TAG]
+TaskTag = Annotated[str, BeforeValidator(_string), PerObject(bounds.TAG.bound)]
+TaskText = Annotated[str, BeforeValidator(_string), bounds.per_object("items", "content")]
+TimeZone = Annotated[str, BeforeValidator(_string), bounds.per_object("items", "time_zone")]
 Priority = Literal[0, 1, 3, 5]
 Status = Literal[-1, 0, 1, 2]
 ViewMode = Literal["list", "kanban", "timeline"]
@@ -99,8 +108,10 @@ class WireModel(BaseModel):
 
 class ProjectAdd(WireModel):
     id: Oid | None = None
-    name: Text | None = None
-    color: Text | None = None
+    name: Annotated[str, BeforeValidator(_string), bounds.per_object("projects", "name")] | None = (
+        None
+    )
+    color: ObjectColour | None = None
     group_id: Oid | None = None
     kind: Literal["TASK", "NOTE", "task", "note"] | None = None
     view_mode: ViewMode | None = None
@@ -126,7 +137,9 @@ class ProjectBatch(WireModel):
 
 class GroupAdd(WireModel):
     id: Oid | None = None
-    name: Text | None = None
+    name: (
+        Annotated[str, BeforeValidator(_string), bounds.per_object("project_groups", "name")] | None
+    ) = None
     list_type: Literal["group"] | None = None
     sort_order: int | None = None
     view_mode: ViewMode | None = None
@@ -148,18 +161,24 @@ class GroupBatch(WireModel):
 
 class ChecklistItem(WireModel):
     id: Oid | None = None
-    title: Text | None = None
+    title: Annotated[str, BeforeValidator(_string), PerObject(columns.CHECKLIST_TITLE)] | None = (
+        None
+    )
     status: Status | None = None
     sort_order: int | None = None
-    start_date: Text | None = None
+    start_date: (
+        Annotated[str, BeforeValidator(_string), PerObject(columns.CHECKLIST_TEXT)] | None
+    ) = None
     is_all_day: bool | None = None
-    time_zone: Text | None = None
+    time_zone: (
+        Annotated[str, BeforeValidator(_string), PerObject(columns.CHECKLIST_TEXT)] | None
+    ) = None
     completed_time: Moment | None = None
 
 
 class Reminder(WireModel):
     id: Oid | None = None
-    trigger: Text
+    trigger: Annotated[str, BeforeValidator(_string), bounds.per_object("reminders", "trigger")]
 
 
 class TaskFields(WireModel):
@@ -167,16 +186,20 @@ class TaskFields(WireModel):
     etag, modifiedTime, createdTime, creator, deleted, childIds are never taken)."""
 
     project_id: ProjectRef | None = None
-    title: Text | None = None
-    content: Text | None = None
-    desc: Text | None = None
+    title: TaskText | None = None
+    content: TaskText | None = None
+    desc: (
+        Annotated[str, BeforeValidator(_string), bounds.per_object("items", "description")] | None
+    ) = None
     kind: Literal["TEXT", "NOTE", "CHECKLIST"] | None = None
     start_date: Moment | None = None
     due_date: Moment | None = None
     is_all_day: bool | None = None
     is_floating: bool | None = None
-    time_zone: Text | None = None
-    repeat_flag: Text | None = None
+    time_zone: TimeZone | None = None
+    repeat_flag: (
+        Annotated[str, BeforeValidator(_string), bounds.per_object("items", "repeat_flag")] | None
+    ) = None
     repeat_from: Annotated[Literal[0, 1, 2] | None, BeforeValidator(_repeat_from)] = None
     priority: Priority | None = None
     progress: int | None = None
@@ -184,7 +207,7 @@ class TaskFields(WireModel):
     status: Status | None = None
     completed_time: Moment | None = None
     sort_order: int | None = None
-    tags: list[Text] | None = Field(default=None, max_length=MAX_PER_ITEM)
+    tags: list[TaskTag] | None = Field(default=None, max_length=MAX_PER_ITEM)
     items: list[ChecklistItem] | None = Field(default=None, max_length=MAX_PER_ITEM)
     reminders: list[Reminder] | None = Field(default=None, max_length=MAX_PER_ITEM)
 
@@ -208,8 +231,8 @@ class TaskBatch(WireModel):
     update: list[TaskUpdate] | None = Field(default=None, max_length=MAX_BATCH)
     delete: list[TaskDelete] | None = Field(default=None, max_length=MAX_BATCH)
     # Attachments are not stored; the keys are accepted so the client's requests pass.
-    add_attachments: list[Any] | None = None
-    update_attachments: list[Any] | None = None
+    add_attachments: Annotated[list[Any], Fits(columns.PATH)] | None = None
+    update_attachments: Annotated[list[Any], Fits(columns.PATH)] | None = None
 
 
 class TaskParentChange(WireModel):
@@ -234,16 +257,20 @@ TaskParentBatch = Annotated[list[TaskParentChange], Field(max_length=MAX_BATCH)]
 
 
 class TagAdd(WireModel):
-    label: Text | None = None
-    name: Text | None = None
-    color: Text | None = None
-    parent: Text | None = None
+    label: Tag | None = None
+    name: Tag | None = None
+    color: Colour | None = None
+    parent: Annotated[str, BeforeValidator(_string), bounds.column("labels", "parent")] | None = (
+        None
+    )
     sort_type: Literal["project", "title", "tag"] | None = None
     sort_order: int | None = None
 
 
 class TagUpdate(TagAdd):
-    raw_name: Text | None = None
+    raw_name: (
+        Annotated[str, BeforeValidator(_string), bounds.column("labels", "raw_name")] | None
+    ) = None
 
 
 class TagBatch(WireModel):
@@ -252,5 +279,5 @@ class TagBatch(WireModel):
 
 
 class TagRename(WireModel):
-    name: Text
-    new_name: Text
+    name: Tag
+    new_name: Tag

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import RowMapping
@@ -15,14 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from taskhaven.api.ticktick.codes import format_v2
+from taskhaven.api.ticktick.codes import bounds, format_v2
+from taskhaven.api.ticktick.codes.bounds import Fits
 from taskhaven.api.ticktick.v2 import statistics as v2_statistics
 from taskhaven.api.ticktick.v2.auth import COOKIE, current_session, current_user
 from taskhaven.api.ticktick.v2.errors import V2Error
 from taskhaven.api.ticktick.v2.http import endpoint, json_response, parse
-from taskhaven.core import sessions, signon, statistics
+from taskhaven.core import columns, sessions, signon, statistics
 from taskhaven.core.backend import Backend
-from taskhaven.core.users import MAX_PASSWORD_LENGTH
 
 # The server has no paid tier: every account is a free account that was never subscribed.
 # pyticktick needs ``proEndDate`` to be a non-empty string even then.
@@ -40,14 +40,14 @@ VERIFY_HEADER = "x-verify-id"
 class SignOnBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    username: StrictStr = Field(min_length=1, max_length=320)
-    password: StrictStr = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    username: Annotated[StrictStr, bounds.column("users", "email")] = Field(min_length=1)
+    password: Annotated[StrictStr, Fits(columns.PASSWORD)] = Field(min_length=1)
 
 
 class VerifyBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    code: StrictStr = Field(max_length=32)
+    code: Annotated[StrictStr, Fits(columns.CODE)]
     method: Literal["app"] = "app"
 
 

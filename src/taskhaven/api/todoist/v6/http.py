@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from taskhaven.api.todoist.v6 import bounds
 from taskhaven.api.todoist.v6.errors import TOO_MANY_COMMANDS, error_object, map_error
 from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.sync import TooManyCommands
@@ -83,13 +84,15 @@ def command_scopes(kind: str) -> tuple[str, ...]:
     return WRITE
 
 
-def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Parse parameters, run the handler off the event loop, map domain errors."""
+def endpoint(handler: Handler, call: str = "") -> Callable[[Request], Awaitable[Response]]:
+    """Parse parameters, check them against ``call``'s bounds, run the handler off the event
+    loop, map domain errors."""
 
     async def run(request: Request) -> Response:
         backend: Backend = request.app.state.backend
         try:
             params = await Params.from_request(request)
+            bounds.check_params(call, params.values())
             result = await run_in_threadpool(handler, backend, params, request)
         except DomainError as exc:
             return error_response(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -50,9 +51,13 @@ class Params:
                         body.setdefault(key, []).append(item)
                 values.update(body)
         for name, found in values.items():
-            if columns.has_nul(name) or columns.has_nul(found):
+            if columns.refused(name) or columns.refused(found):
                 raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
         return cls(values, files)
+
+    def values(self) -> Mapping[str, list[str]]:
+        """Every text parameter by name (files aside), for the bounds check."""
+        return self._values
 
     def __contains__(self, name: str) -> bool:
         return name in self._values
@@ -96,7 +101,7 @@ class Params:
             data = orjson.loads(value)
         except orjson.JSONDecodeError as exc:
             raise BadJson(name) from exc
-        if not nul and columns.has_nul(data):
+        if not nul and columns.refused(data):
             raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
         return data
 

@@ -115,7 +115,7 @@ HANDLERS: dict[str, Handler] = {
 def routes() -> list[Route]:
     """One route per call, relative to the mount point."""
     return [
-        Route("/" + name, endpoint(handler), methods=["GET", "POST"])
+        Route("/" + name, endpoint(handler, name), methods=["GET", "POST"])
         for name, handler in HANDLERS.items()
     ]
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError
 
-from taskhaven.api.todoist.v6 import render
+from taskhaven.api.todoist.v6 import bounds, render
 from taskhaven.api.todoist.v6.commands import COMMANDS
 from taskhaven.api.todoist.v6.commands.base import Args, Created, Ctx
 from taskhaven.api.todoist.v6.errors import (
@@ -135,9 +135,12 @@ def _run_one(ctx: Ctx, cmd: dict[str, Any]) -> tuple[Any, int | None]:
     handler = COMMANDS.get(cmd["type"])
     if handler is None:
         return error_object(UNKNOWN_COMMAND, f"Unknown command: {cmd['type']}"), None
-    if columns.has_nul(cmd.get("args")):
-        return error_object(16, "Invalid argument value: args (contains NUL)"), None
+    if columns.refused(cmd.get("args")):
+        return error_object(
+            16, "Invalid argument value: args (contains NUL or an unpaired surrogate)"
+        ), None
     try:
+        bounds.check_args(cmd["type"], cmd.get("args") or {})
         with ctx.unit.savepoint():
             result = handler(ctx, Args(ctx, dict(cmd.get("args") or {})))
     except DomainError as exc:
