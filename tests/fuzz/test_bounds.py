@@ -177,9 +177,7 @@ def test_sync_command_arguments_refuse_values_over_their_bound(target: Account) 
     run()
 
 
-_CALL_FIELDS = sorted(
-    (c, n) for c, names in PLAIN_CALLS.items() for n in names if "{" not in c
-)
+_CALL_FIELDS = sorted((c, n) for c, names in PLAIN_CALLS.items() for n in names if "{" not in c)
 
 
 def test_sync_call_parameters_refuse_values_over_their_bound(target: Account) -> None:
@@ -191,8 +189,8 @@ def test_sync_call_parameters_refuse_values_over_their_bound(target: Account) ->
         if bound.limit > 10 * 1024 * 1024:
             return  # bounded by the body limit, not a column (``columns.DOCUMENT``)
         value = data.draw(st.one_of(st.just("a" * (bound.limit + 1)), st.just("a\x00b")))
-        response = target.send("POST", f"/API/v6/{call}", data={"token": target.token,
-                                                                   name: value})  # fmt: skip
+        form = {"token": target.token, name: value}
+        response = target.send("POST", f"/API/v6/{call}", data=form)
         assert response.status_code == 400, (call, name, response.text[:300])
         body = response.json()
         assert body["error_code"] == 16 and name in body["error"], body
@@ -237,8 +235,9 @@ def test_sync_api_keeps_a_value_of_exactly_the_maximum(target: Account, case: An
         assert answer["SyncStatus"][cmd["uuid"]] == "ok", answer["SyncStatus"]
         new_id = answer["TempIdMapping"][cmd["temp_id"]]
         full = target.send(
-            "POST", "/API/v6/sync", data={"token": target.token, "seq_no": 0,
-                                          "resource_types": '["all"]'}  # fmt: skip
+            "POST",
+            "/API/v6/sync",
+            data={"token": target.token, "seq_no": 0, "resource_types": '["all"]'},
         ).json()
         row = next(r for r in full[key] if r["id"] == new_id)
         assert row[field] == value

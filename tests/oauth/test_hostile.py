@@ -321,3 +321,36 @@ def test_token_endpoint_junk_is_an_oauth_error(server: RunningServer) -> None:
         answer = httpx.post(server.url + "/oauth/token?" + urlencode(query))
         assert 400 <= answer.status_code < 500, (query, answer.text)
         assert "error" in answer.json()
+
+
+def test_over_long_or_nul_form_fields_are_a_form_error_not_cut_short(
+    server: RunningServer, account: dict[str, Any]
+) -> None:
+    """An e-mail one character over ``users.email``, or a password holding NUL, is the
+    sign-in page again with the reason: never cut to fit and tried (docs/security.md)."""
+    app = new_app(server)
+    url = authorize_url(server, client_id=app.client_id, response_type="code", scope="tasks:read")
+    with httpx.Client() as browser:
+        page = browser.get(url)
+        for field, value, words in (
+            ("email", account["email"] + "x" * 320, "longer than 320 characters"),
+            ("password", account["password"] + "\x00", "contains NUL"),
+        ):
+            fields = {"email": account["email"], "password": account["password"], field: value}
+            answer = browser.post(url, data={"csrf_token": csrf(page), "step": "signin", **fields})
+            assert answer.status_code == 400, answer.text
+            assert f"The {field} field is {words}" in answer.text
+            assert "taskhaven_web" not in answer.headers.get("set-cookie", "")
+
+
+def test_over_long_or_nul_oauth_parameters_are_invalid_request(server: RunningServer) -> None:
+    app = new_app(server)
+    for query in (
+        {"grant_type": "authorization_code", "client_id": app.client_id, "code": "a\x00b"},
+        {"grant_type": "authorization_code", "client_id": "c" * 65, "code": "x"},
+        {"grant_type": "authorization_code", "code": "x", "scope": "s" * 256},
+    ):
+        answer = httpx.post(server.url + "/oauth/token?" + urlencode(query))
+        oauth_error(answer, 400, "invalid_request")
+    page = httpx.get(authorize_url(server, client_id="c" * 65, response_type="code"))
+    assert page.status_code == 400 and "longer than 64 characters" in page.text

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from taskhaven.core import sessions
 from taskhaven.core.backend import Backend
 from taskhaven.core.oauth import scopes as scope_rules
-from taskhaven.web import browser, signin
+from taskhaven.web import bounds, browser, signin
 from taskhaven.web.oauth_server import StarletteServer, WireRequest
 from taskhaven.web.render import page
 
@@ -49,6 +49,9 @@ async def authorize(request: Request) -> Response:
     server: StarletteServer = request.app.state.oauth_server
     if len(request.url.query) > MAX_QUERY:
         return _error_page("The request is too long.")
+    refused = bounds.first_problem(request.query_params.multi_items(), bounds.OAUTH)
+    if refused is not None:
+        return _error_page(f"The request's {refused[0]} is {refused[1]}.")
     try:
         wire = _wire(request)
     except InsecureTransportError:

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from taskhaven.core.backend import Backend
 from taskhaven.core.oauth import apps, grants
+from taskhaven.web import bounds
 from taskhaven.web.oauth_server import StarletteServer, WireRequest, metadata
 
 MAX_BODY = 16 * 1024
@@ -26,6 +27,12 @@ async def _wire(request: Request, *, default_grant: str | None = None) -> WireRe
         )
     form = (await request.form()).multi_items() if body else []
     query = request.query_params.multi_items()
+    refused = bounds.first_problem([*query, *form], bounds.OAUTH)
+    if refused is not None:
+        name, problem = refused
+        return JSONResponse(
+            {"error": "invalid_request", "error_description": f"{name} is {problem}"}, 400
+        )
     if default_grant and not any(k == "grant_type" for k, _ in [*query, *form]):
         # Todoist's token exchange sends client_id, client_secret and code only.
         query = [*query, ("grant_type", default_grant)]

@@ -17,10 +17,8 @@ from starlette.responses import RedirectResponse, Response
 from taskhaven.core import signon
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import AuthenticationFailed, LimitExceeded
-from taskhaven.web import browser
+from taskhaven.web import bounds, browser
 from taskhaven.web.render import page
-
-MAX_FIELD = 1024
 
 
 def caller(request: Request) -> signon.Caller:
@@ -63,9 +61,21 @@ async def step(
 ) -> Response | None:
     """Handle a ``signin`` or ``totp`` form post; None when the post is another step."""
     kind = form.get("step")
+    if kind in ("signin", "totp"):
+        refused = bounds.first_problem(form.items(), bounds.FORM)
+        if refused is not None:
+            name, problem = refused
+            return form_page(
+                backend,
+                request,
+                "signin.html",
+                400,
+                error=f"The {name} field is {problem}.",
+                **context,
+            )
     if kind == "signin":
-        email = str(form.get("email") or "")[:MAX_FIELD]
-        password = str(form.get("password") or "")[:MAX_FIELD]
+        email = str(form.get("email") or "")
+        password = str(form.get("password") or "")
         try:
             outcome = await run_in_threadpool(
                 signon.sign_on, backend, email, password, caller(request)
@@ -104,7 +114,7 @@ async def step(
         return response
     if kind == "totp":
         auth_id = request.cookies.get(browser.MFA_COOKIE, "")
-        code = str(form.get("code") or "")[:16]
+        code = str(form.get("code") or "")
         try:
             signed = await run_in_threadpool(
                 signon.verify_second_factor, backend, auth_id, code, caller(request)
