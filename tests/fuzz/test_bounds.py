@@ -334,3 +334,40 @@ def test_ticktick_fields_refuse_values_over_their_bound(target: Account) -> None
             assert "characters" in answer["errorMessage"], answer
 
     run()
+
+
+# (route's body key, field, bound, where the object comes back in batch/check, its key)
+_V2_ROUND_TRIPS = [
+    ("/batch/project", "name", ("projects", "name"), "projectProfiles", "name"),
+    ("/batch/task", "title", ("items", "content"), "syncTaskBean", "title"),
+    ("/batch/task", "desc", ("items", "description"), "syncTaskBean", "desc"),
+    ("/batch/projectGroup", "name", ("project_groups", "name"), "projectGroups", "name"),
+]
+
+
+@pytest.mark.parametrize("case", _V2_ROUND_TRIPS, ids=lambda c: f"{c[0]}.{c[1]}")
+def test_v2_keeps_a_value_of_exactly_the_maximum(target: Account, case: Any) -> None:
+    path, name, column_key, where, key = case
+    limit = columns.length(*column_key)
+
+    @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(piece=_PIECES)
+    def run(piece: str) -> None:
+        value = _at_limit(piece, limit)
+        oid = uuid.uuid4().hex[:24]
+        fields: dict[str, Any] = {"id": oid, name: value}
+        if path == "/batch/task":
+            fields["projectId"] = target.oids["project"]
+            fields["kind"] = "CHECKLIST"  # a task shows ``desc`` only as a checklist
+        answer = _send(target, "v2", "POST", path, {"add": [fields]})
+        assert answer.status_code == 200 and oid in answer.json()["id2etag"], answer.text[:300]
+        check = target.send(
+            "GET",
+            "/api/v2/batch/check/0",
+            headers={**BROWSER, "Cookie": f"t={target.cookie}"},
+        ).json()
+        found = check[where]["update"] if where == "syncTaskBean" else check[where]
+        row = next(r for r in found if r["id"] == oid)
+        assert row[key] == value
+
+    run()
