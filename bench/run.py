@@ -20,10 +20,11 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import SecretStr
 from sqlalchemy import insert, update
 from starlette.applications import Starlette
@@ -32,6 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from taskhaven.api.todoist.v6.http import json_response
 from taskhaven.api.todoist.v6.sync import read, run_commands
 from taskhaven.app import create_app
 from taskhaven.core import users
@@ -88,7 +90,11 @@ def new_user(backend: Backend) -> Any:
 
 
 def fill(backend: Backend, user: Any, count: int) -> None:
-    """Bulk-load ``count`` items (setup, not measured), stamped like real writes."""
+    """Bulk-load ``count`` items (setup, not measured), stamped like real writes.
+
+    Like a real account's: each added at its own moment, every other one due at its own
+    moment, every third one labelled.
+    """
     now = datetime.now(UTC)
     with backend.write(user["id"]) as unit:
         rows = [
@@ -98,10 +104,12 @@ def fill(backend: Backend, user: Any, count: int) -> None:
                 "project_id": user["inbox_project_id"],
                 "content": f"task {n}",
                 "item_order": n,
-                "labels": [],
+                "date_string": "every day" if n % 2 else None,
+                "due_at": now + timedelta(minutes=n) if n % 2 else None,
+                "labels": ["work", "home"][: n % 3],
                 "checklist": [],
-                "created_at": now,
-                "modified_at": now,
+                "created_at": now - timedelta(seconds=n),
+                "modified_at": now - timedelta(seconds=n),
                 "seq": unit.stamp(),
             }
             for n in range(count)
@@ -206,15 +214,19 @@ def bench_full(backend: Backend, size: int, repeat: int) -> tuple[Timing, Timing
     raw = raw_connection(backend)
 
     def ours() -> None:
-        out = read(backend, user, {"items"}, 0, None)
-        assert len(out["Items"]) == size
+        # The response body, encoded as the handler's answer is (http.json_response).
+        body = json_response(read(backend, user, {"items"}, 0, None)).body
+        assert body.count(b'"content":') == size
 
     def baseline() -> None:
-        raw.execute(
+        found = raw.execute(
             "SELECT * FROM items WHERE user_id = ? AND is_deleted = 0 AND in_history = 0"
             " ORDER BY seq DESC",
             (user["id"],),
-        ).fetchall()
+        )
+        names = [column[0] for column in found.description]
+        body = orjson.dumps({"Items": [dict(zip(names, row, strict=True)) for row in found]})
+        assert body.count(b'"content":') == size
 
     result = timed(ours, baseline, repeat)
     raw.close()

@@ -6,16 +6,26 @@ has an index on ``(user_id, seq)``, and an incremental read is a range scan on i
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, Table, or_, select
+from sqlalchemy import JSON, Connection, Select, Table, or_, select, type_coerce
 
 from taskhaven.core import departures, item_labels, member_view, visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
 from taskhaven.store import counter
-from taskhaven.store.schema import filters, items, labels, notes, projects, reminders
+from taskhaven.store.schema import (
+    SharedJSON,
+    filters,
+    items,
+    labels,
+    notes,
+    projects,
+    reminders,
+)
 
 # The kinds an incremental read serves, by name, so adapters never name a table.
 Kind = Literal["projects", "items", "labels", "notes", "filters", "reminders"]
@@ -92,6 +102,40 @@ def rows_since(
     elif table is projects:
         found = member_view.seen_by(conn, user_id, found)  # each member's own place
     return found
+
+
+def working_set(
+    conn: Connection, kind: Kind, user_id: int, names: Sequence[str], seen: View
+) -> Iterator[Sequence[Any]]:
+    """``rows_since(conn, kind, user_id, 0, seen)`` as tuples of the columns ``names``, in
+    that order: the lean read a full sync renders from, with no mapping built per row and no
+    column read that nobody renders. JSON arrays come back as shared tuples
+    (``store.schema.SharedJSON``): read them, never change them.
+    """
+    table = _TABLES[kind]
+    shared = seen.shared if table in visibility.SHARED_TABLES else []
+    query = select(*[_lean(table.c[name]) for name in names])
+    query = _working_set(query.where(visibility.read_scope(table, user_id, shared)), table)
+    found = conn.execute(query.order_by(table.c.seq.desc(), table.c.id.desc()))
+    # Fetched in batches and handed on one by one, so a renderer that keeps only its own
+    # object per row never holds the whole read twice.
+    lean: Iterator[Sequence[Any]] = chain.from_iterable(found.partitions(_BATCH))
+    # The same per-member view as rows_since: each member's own labels on items, their own
+    # place and folding of a shared project.
+    if table is items and "labels" in names:
+        return item_labels.seen_in(conn, user_id, lean, list(names).index("labels"))
+    if table is projects and shared:
+        return member_view.seen_in(conn, user_id, lean, list(names))
+    return lean
+
+
+_BATCH = 1000  # rows fetched at a time by a lean read
+
+
+def _lean(column: Any) -> Any:
+    if isinstance(column.type, JSON):
+        return type_coerce(column, SharedJSON()).label(column.name)
+    return column
 
 
 def _working_set(query: Select[Any], table: Table) -> Select[Any]:

@@ -14,7 +14,8 @@ added or removed on a task) stamps the items concerned (core/labels.py, the item
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -51,6 +52,22 @@ def seen_by(conn: Connection, user_id: int, found: Iterable[Row]) -> list[Row]:
         else:
             out.append({**row, "labels": shown(stored, own)})
     return out
+
+
+def seen_in(
+    conn: Connection, user_id: int, found: Iterator[Sequence[Any]], at: int
+) -> Iterator[Sequence[Any]]:
+    """``seen_by`` for the lean read's tuples, whose ``labels`` is at position ``at``: a
+    tuple whose labels are all the user's passes unchanged (no copy)."""
+    own: frozenset[int] | None = None
+    for row in found:
+        stored = row[at]
+        if stored:
+            if own is None:
+                own = mine(conn, user_id)
+            if not all(label_id in own for label_id in stored):
+                row = (*row[:at], tuple(shown(stored, own)), *row[at + 1 :])
+        yield row
 
 
 def seen_one(conn: Connection, user_id: int, row: Row) -> Row:

@@ -16,7 +16,7 @@ project.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
@@ -56,6 +56,27 @@ def seen_by(conn: Connection, user_id: int, found: Iterable[Row]) -> list[Row]:
         own = {} if member is None else {k: member[k] for k in PERSONAL if member[k] is not None}
         out.append({**row, **own} if own else row)
     return out
+
+
+def seen_in(
+    conn: Connection, user_id: int, found: Iterator[Sequence[Any]], names: list[str]
+) -> Iterator[Sequence[Any]]:
+    """``seen_by`` for the lean read's tuples of the columns ``names`` (which must hold
+    ``id`` and ``user_id``): the user's own view fields over a shared project's."""
+    listed = list(found)
+    at_id, at_owner = names.index("id"), names.index("user_id")
+    theirs = [int(row[at_id]) for row in listed if row[at_owner] != user_id]
+    mine = _memberships(conn, user_id, theirs)
+    places = [(names.index(key), key) for key in PERSONAL if key in names]
+    for row in listed:
+        member = mine.get(int(row[at_id])) if row[at_owner] != user_id else None
+        if member is not None:
+            values = list(row)
+            for at, key in places:
+                if member[key] is not None:
+                    values[at] = member[key]
+            row = tuple(values)
+        yield row
 
 
 def seen_one(conn: Connection, user_id: int, row: Row) -> Row:

@@ -7,6 +7,7 @@ soft (``is_deleted``) so that incremental readers learn about them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +68,55 @@ class UTCDateTime(TypeDecorator[datetime]):
                 return general(value)
 
         return process
+
+
+class SharedJSON(TypeDecorator[Any]):
+    """A JSON column read for rendering only (``type_coerce(column, SharedJSON())``).
+
+    A full read decodes the same few texts over and over (``[]`` for an item without labels):
+    here each distinct array text is decoded once and handed out as a shared *tuple*, which
+    nobody can change; objects are decoded afresh every time, since a dict could be changed.
+    On SQLite the driver hands over the stored text; PostgreSQL's driver has decoded it
+    already, and its arrays become tuples too, so both databases answer alike.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        raise TypeError("SharedJSON is for reading only")
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any]:
+        """The decoding below, called directly (no TypeDecorator wrapper per value)."""
+        return _shared_json
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return _shared_json(value)
+
+
+def _shared_json(value: Any) -> Any:
+    if type(value) is not str:
+        return tuple(value) if isinstance(value, list) else value
+    found = _SHARED_TEXTS.get(value)
+    if found is not None:
+        return found
+    decoded = json.loads(value)
+    if not isinstance(decoded, list):
+        return decoded
+    shared = tuple(decoded)
+    # Only flat arrays are kept: a nested list inside the tuple could still be changed.
+    if len(value) <= _SHARED_TEXT_MAX and not any(isinstance(e, list | dict) for e in shared):
+        if len(_SHARED_TEXTS) >= _SHARED_MAX:
+            _SHARED_TEXTS.clear()
+        _SHARED_TEXTS[value] = shared
+    return shared
+
+
+# SharedJSON's decoded arrays by text. Readers in several threads may fill it at once: a
+# lost entry only costs a decode, and each value is immutable.
+_SHARED_TEXTS: dict[str, tuple[Any, ...]] = {}
+_SHARED_MAX = 4096  # distinct texts kept; the table is emptied when full
+_SHARED_TEXT_MAX = 512  # longer texts are decoded each time, not kept
 
 
 def _as_utc(moment: datetime) -> datetime:

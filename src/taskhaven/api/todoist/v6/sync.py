@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError
 
-from taskhaven.api.todoist.v6 import bounds, render
+from taskhaven.api.todoist.v6 import bounds, fullsync, render
 from taskhaven.api.todoist.v6.commands import COMMANDS
 from taskhaven.api.todoist.v6.commands.base import Args, Created, Ctx
 from taskhaven.api.todoist.v6.errors import (
@@ -23,7 +22,6 @@ from taskhaven.core import changes, columns, notifications, sharing, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
-from taskhaven.core.rows import Row
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +40,14 @@ RESOURCE_TYPES = (
     "notification_settings",
 )
 
-# The kinds whose changed rows are sent as they are, each under its key, in one shape.
-_PLAIN: dict[changes.Kind, tuple[str, Callable[[Row], dict[str, Any]]]] = {
-    "projects": ("Projects", render.project),
-    "items": ("Items", render.item),
-    "labels": ("Labels", render.label),
-    "filters": ("Filters", render.filter_),
-    "reminders": ("Reminders", render.reminder),
+# The kinds whose changed rows are sent as they are, each under its key
+# (fullsync.rendered: one object per row).
+_PLAIN: dict[changes.Kind, str] = {
+    "projects": "Projects",
+    "items": "Items",
+    "labels": "Labels",
+    "filters": "Filters",
+    "reminders": "Reminders",
 }
 
 
@@ -186,14 +185,13 @@ def read(
         user = users.get(conn, user_id)
         out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
         seen = changes.view(conn, user_id, since)  # shared projects, read once
-        for kind, (key, shape) in _PLAIN.items():
+        for kind, key in _PLAIN.items():
             if kind in types:
-                found = changes.rows_since(conn, kind, user_id, since, seen)
-                out[key] = [shape(r) for r in found]
+                out[key] = fullsync.rendered(conn, kind, user_id, since, seen)
         if "notes" in types:
-            rows = changes.rows_since(conn, "notes", user_id, since, seen)
-            out["Notes"] = [render.note(r) for r in rows if r["item_id"] is not None]
-            out["ProjectNotes"] = [render.note(r) for r in rows if r["item_id"] is None]
+            found = fullsync.rendered(conn, "notes", user_id, since, seen)
+            out["Notes"] = [note for note in found if "item_id" in note]
+            out["ProjectNotes"] = [note for note in found if "item_id" not in note]
         if "locations" in types:
             out["Locations"] = []
         if "user" in types:

@@ -34,11 +34,40 @@ def format_v6(moment: datetime | None) -> str | None:
     """
     if moment is None:
         return None
-    m = as_utc(moment)
+    m = moment if moment.tzinfo is UTC else as_utc(moment)  # stored moments are UTC already
     return (
         f"{WEEKDAYS[m.weekday()]} {m.day:02d} {MONTHS[m.month - 1]} {m.year:04d} "
         f"{m.hour:02d}:{m.minute:02d}:{m.second:02d} +0000"
     )
+
+
+class Formats(dict[datetime | None, str | None]):
+    """``format_v6`` with a memory, for rendering many rows at once: ``formats[moment]``.
+
+    A full sync formats tens of thousands of moments, many of them equal (a batch of items
+    added together, the dates of one recurring series); each distinct one is formatted once.
+    One instance per response, so it never outgrows the rows it renders.
+    """
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+        self._days: dict[str, str] = {}
+
+    def __missing__(self, moment: datetime | None) -> str | None:
+        if moment is None or moment.tzinfo is not UTC or moment.year < 1000:
+            text = self[moment] = format_v6(moment)
+            return text
+        # The same text as format_v6, cheaper: the clock from C's isoformat
+        # ("YYYY-MM-DD HH:MM:SS..."), the day's part worked out once per day.
+        iso = moment.isoformat(" ")
+        day = self._days.get(iso[:10])
+        if day is None:
+            day = self._days[iso[:10]] = (
+                f"{WEEKDAYS[moment.weekday()]} {moment.day:02d} {MONTHS[moment.month - 1]}"
+                f" {moment.year:04d}"
+            )
+        text = self[moment] = f"{day} {iso[11:19]} +0000"
+        return text
 
 
 def _from_v6(text: str) -> datetime:
