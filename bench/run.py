@@ -1,7 +1,8 @@
 """Benchmarks, each reported as a ratio to a baseline measured in the same run.
 
-Baselines: raw ``sqlite3`` doing the same rows (same schema, same indexes, one transaction),
-and a bare Starlette app for the HTTP layer. Ratios, not seconds, are what we compare across
+Baselines: raw ``sqlite3`` doing the same rows (same schema, same indexes, one transaction;
+for the full sync, also each row made a dict and the lot encoded with ``orjson``), and a bare
+Starlette app for the HTTP layer. Ratios, not seconds, are what we compare across
 machines. Run with ``make bench`` (SQLite, the embedded default).
 
 Each benchmark alternates runs of ours and of its baseline, so that both meet the same load

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from typing import Any, Literal
 
@@ -114,7 +115,7 @@ def working_set(
     """
     table = _TABLES[kind]
     shared = seen.shared if table in visibility.SHARED_TABLES else []
-    query = select(*[_lean(table.c[name]) for name in names])
+    query = select(*_lean_columns(kind, tuple(names)))
     query = _working_set(query.where(visibility.read_scope(table, user_id, shared)), table)
     found = conn.execute(query.order_by(table.c.seq.desc(), table.c.id.desc()))
     # Fetched in batches and handed on one by one, so a renderer that keeps only its own
@@ -132,10 +133,16 @@ def working_set(
 _BATCH = 1000  # rows fetched at a time by a lean read
 
 
-def _lean(column: Any) -> Any:
-    if isinstance(column.type, JSON):
-        return type_coerce(column, SharedJSON()).label(column.name)
-    return column
+@cache
+def _lean_columns(kind: Kind, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The column expressions of a lean read, built once per kind and column list."""
+    table = _TABLES[kind]
+    return tuple(
+        type_coerce(table.c[name], SharedJSON()).label(name)
+        if isinstance(table.c[name].type, JSON)
+        else table.c[name]
+        for name in names
+    )
 
 
 def _working_set(query: Select[Any], table: Table) -> Select[Any]:
