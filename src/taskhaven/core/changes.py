@@ -111,7 +111,8 @@ def working_set(
     """``rows_since(conn, kind, user_id, 0, seen)`` as tuples of the columns ``names``, in
     that order: the lean read a full sync renders from, with no mapping built per row and no
     column read that nobody renders. JSON arrays come back as shared tuples
-    (``store.schema.SharedJSON``): read them, never change them.
+    (``store.schema.SharedJSON``): read them, never change them. The rows arrive as the
+    caller iterates, so iterate before ``conn`` ends.
     """
     table = _TABLES[kind]
     shared = seen.shared if table in visibility.SHARED_TABLES else []
