@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taskhaven.api.todoist.v6.timestamps import format_v6, parse_bound, parse_v6, utc_argument
+from taskhaven.api.todoist.v6.timestamps import (
+    Formats,
+    format_v6,
+    parse_bound,
+    parse_v6,
+    utc_argument,
+)
 from taskhaven.core.dates import InvalidDate
 from taskhaven.core.errors import InvalidDateArgument
 from tests.moments import aware_datetimes
@@ -24,6 +30,24 @@ def utc(
 
 
 class TestFormatV6:
+    @given(
+        moments=st.lists(
+            st.one_of(
+                st.none(),
+                st.datetimes(),
+                st.datetimes(timezones=st.just(UTC)),
+                aware_datetimes,
+                # many moments on a few days: the per-day part is reused
+                st.datetimes(datetime(2024, 2, 28), datetime(2024, 3, 2), timezones=st.just(UTC)),
+            ),
+            max_size=30,
+        )
+    )
+    def test_formats_remembers_exactly_format_v6(self, moments: list[datetime | None]) -> None:
+        formats = Formats()
+        for moment in moments + moments:  # each once unseen, then seen
+            assert formats[moment] == format_v6(moment)
+
     def test_format_v6(self) -> None:
         assert format_v6(utc(2014, 9, 26, 8, 25, 5)) == "Fri 26 Sep 2014 08:25:05 +0000"
         assert format_v6(utc(2016, 5, 18, 10, 15, 0, 999999)) == "Wed 18 May 2016 10:15:00 +0000"
