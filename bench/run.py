@@ -216,7 +216,7 @@ def bench_full(backend: Backend, size: int, repeat: int) -> tuple[Timing, Timing
 
     def ours() -> None:
         # The response body, encoded as the handler's answer is (http.json_response).
-        body = json_response(read(backend, user, {"items"}, 0, None)).body
+        body = bytes(json_response(read(backend, user, {"items"}, 0, None)).body)
         assert body.count(b'"content":') == size
 
     def baseline() -> None:
