@@ -19,9 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select
 
-from taskhaven.core import columns, rows
+from taskhaven.core import columns, rows, visibility
 from taskhaven.core import items as core_items
-from taskhaven.core import visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import Conflict, InvalidArgument
 from taskhaven.core.items import writing as item_writes
