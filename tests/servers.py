@@ -84,6 +84,8 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError("test server failed to start")
         try:
             if httpx.get(base + "/health", timeout=1).status_code == 200:
                 break

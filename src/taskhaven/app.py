@@ -59,8 +59,11 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         redact.install()
-        backend.migrate()
-        yield
+        backend.start_serving()
+        try:
+            yield
+        finally:
+            backend.stop_serving()
 
     routes = _any_character([*endpoints.routes(), *mounts(backend)])
     route_labels.tag(routes)

@@ -44,6 +44,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
     database: Annotated[str | None, typer.Option(help="Database URL.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=256, help="Server processes sharing the port.")
+    ] = None,
 ) -> None:
     """Start the server (migrations run at start-up)."""
     import uvicorn
@@ -52,16 +55,64 @@ def serve(
     from taskhaven.app import create_app
     from taskhaven.observability import metrics
 
-    settings = _settings(database)
     update: dict[str, object] = {}
     if host:
         update["host"] = host
     if port is not None:
         update["port"] = port
-    settings = settings.model_copy(update=update)
-    console.print(f"taskhaven listening on http://{settings.host}:{settings.port}")
+    if database:
+        update["database_url"] = database
+    if workers is not None:
+        update["workers"] = workers
+    try:
+        # Options win over the environment; validated as a whole (one setting may refuse
+        # another: in-memory limits with several workers).
+        settings = Settings(**update)  # type: ignore[arg-type]
+    except ValueError as exc:
+        err_console.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"taskhaven listening on http://{settings.host}:{settings.port}"
+        + (f" ({settings.workers} workers)" if settings.workers > 1 else "")
+    )
     metrics.prepare_multiprocess_dir()
-    uvicorn.Server(serving.config(create_app(settings), settings)).run()
+    if settings.workers == 1:
+        uvicorn.Server(serving.config(create_app(settings), settings)).run()
+        return
+    _serve_workers(settings)
+
+
+def _serve_workers(settings: Settings) -> None:
+    """Run ``settings.workers`` processes on one listening socket (uvicorn's supervisor).
+
+    The migrations run here, once, before any worker starts, and so does the creation of
+    the server key; each worker still takes the migration lock and finds nothing to do.
+    The workers are spawned (not forked) and read their settings from the environment.
+    """
+    import os
+
+    from uvicorn.supervisors import Multiprocess
+
+    from taskhaven import serving
+    from taskhaven.core.backend import Backend
+
+    backend = Backend(settings)
+    try:
+        backend.migrate()
+    finally:
+        backend.dispose()
+    os.environ.update(
+        {
+            "TASKHAVEN_DATABASE_URL": settings.database_url,
+            "TASKHAVEN_HOST": settings.host,
+            "TASKHAVEN_PORT": str(settings.port),
+            "TASKHAVEN_WORKERS": str(settings.workers),
+        }
+    )
+    config = serving.config(
+        "taskhaven.serving:worker_app", settings, factory=True, workers=settings.workers
+    )
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 @user_app.command("create")

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     host: str = "127.0.0.1"
+    workers: int = Field(default=1, ge=1, le=256)
+    """Server processes ``serve`` starts on one port (the kernel spreads connections)."""
+    http_parser: Literal["httptools", "h11"] = "httptools"
+    """uvicorn's HTTP/1.1 parser: httptools (compiled) or h11 (pure Python)."""
     port: int = Field(default=8000, ge=0, le=65535)
     data_dir: Path = Field(default_factory=default_data_dir)
     public_url: str | None = None
@@ -44,6 +48,13 @@ class Settings(BaseSettings):
     """Abuse ceiling for requests that carry writes (a ``sync`` with commands, V1 writes):
     counted apart from reads, so a client's queued writes are never refused by the read
     limit (todoist-python empties its queue on a refused commit)."""
+    redis_url: str | None = None
+    """A Redis URL (``redis://host:6379/0``): rate-limit counters live there, not in the
+    database. Needs the ``redis`` extra."""
+    rate_limit_store: Literal["auto", "redis", "database", "memory"] = "auto"
+    """Where rate-limit and sign-on failure counters live. ``auto``: Redis when
+    ``redis_url`` is set; else memory when one process serves a SQLite database; else the
+    database. ``memory`` is refused with several workers (a per-process limit)."""
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     header_timeout_seconds: int = Field(default=10, ge=1)
     """A request's headers must arrive within this time of the connection (or of the
@@ -76,6 +87,17 @@ class Settings(BaseSettings):
     def _argon2_memory(self) -> Settings:
         if self.argon2_memory_cost < 8 * self.argon2_parallelism:
             raise ValueError("argon2_memory_cost must be at least 8 * argon2_parallelism")
+        return self
+
+    @model_validator(mode="after")
+    def _limit_store(self) -> Settings:
+        if self.rate_limit_store == "redis" and not self.redis_url:
+            raise ValueError("rate_limit_store 'redis' needs redis_url")
+        if self.rate_limit_store == "memory" and self.workers > 1:
+            raise ValueError(
+                "rate_limit_store 'memory' counts per process: with several workers use "
+                "'database' or a redis_url"
+            )
         return self
 
     @property

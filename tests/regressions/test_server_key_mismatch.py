@@ -17,11 +17,13 @@ from tests.servers import RunningServer, fresh_database, running_server
 
 @pytest.fixture
 def two_keys(tmp_path: Path) -> Iterator[tuple[RunningServer, RunningServer]]:
-    """Two servers on one database, each with its own key."""
+    """Two servers on one database, each with its own key (counting rate limits in the
+    database: two servers of one SQLite file may not count in memory)."""
+    shared = {"rate_limit_store": "database"}
     with (
         fresh_database(tmp_path) as url,
-        running_server(servers.test_settings(url, tmp_path / "a")) as first,
-        running_server(servers.test_settings(url, tmp_path / "b")) as second,
+        running_server(servers.test_settings(url, tmp_path / "a", **shared)) as first,
+        running_server(servers.test_settings(url, tmp_path / "b", **shared)) as second,
     ):
         yield first, second
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from taskhaven.core import limitstores
 from taskhaven.core.security import Passwords, SecretBox, load_or_create_key
 from taskhaven.settings import Settings
 from taskhaven.store import counter
@@ -126,9 +127,31 @@ class Backend:
         self.passwords = Passwords(
             settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
         )
+        # Until a server starts (``start_serving``), counters live in the database: what a
+        # command-line tool or a test counts is seen by any server.
+        self.counters: limitstores.Counters = limitstores.DatabaseCounters(self.engine)
+        self._serving: limitstores.Opened | None = None
 
     def migrate(self) -> None:
+        """Bring the schema up to date; several processes starting at once migrate once
+        (the others wait for the migration lock, then find nothing to do)."""
         upgrade(self.engine)
+
+    def start_serving(self) -> None:
+        """Migrate, then take the rate-limit counters this server process uses.
+
+        Raises ``limitstores.ClaimRefused`` when another process serves the same SQLite
+        database with counters that would not add up with this one's.
+        """
+        self.migrate()
+        self._serving = limitstores.open_for_serving(self.settings, self.engine)
+        self.counters = self._serving.counters
+
+    def stop_serving(self) -> None:
+        if self._serving is not None:
+            self._serving.close()
+            self._serving = None
+        self.counters = limitstores.DatabaseCounters(self.engine)
 
     @contextmanager
     def write(self, user_id: int) -> Iterator[Unit]:

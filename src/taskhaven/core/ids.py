@@ -14,6 +14,18 @@ _counter = secrets.randbelow(1 << 24)
 _process = os.urandom(5)
 
 
+def _new_process() -> None:
+    """A forked worker (a pre-forking server) is another process: its ids must not repeat
+    its siblings', which would share the parent's random bytes and counter."""
+    global _counter, _lock, _process
+    _lock = threading.Lock()  # another thread may have held it at the fork
+    _counter = secrets.randbelow(1 << 24)
+    _process = os.urandom(5)
+
+
+os.register_at_fork(after_in_child=_new_process)
+
+
 def new_oid() -> str:
     """4-byte timestamp, 5 random bytes per process, 3-byte counter: like bson.ObjectId."""
     global _counter

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -91,11 +93,37 @@ class SecretBox:
 
 
 def load_or_create_key(path: Path) -> str:
-    """The server key file, created with owner-only permissions on first start."""
+    """The server key file, created with owner-only permissions on first start.
+
+    Race: several server processes starting at once on a new data directory. Each writes a
+    key of its own to a private temporary file, then links it to ``path``; ``link`` fails
+    when ``path`` exists, so exactly one key wins, every process reads that one, and no
+    process ever reads a half-written file.
+    """
     if path.exists():
-        return path.read_text().strip()
+        return _read_key(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key().decode("ascii")
-    path.touch(mode=0o600, exist_ok=True)
-    path.write_text(key)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-", suffix=".tmp")
+    try:
+        os.write(fd, key.encode("ascii"))
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return _read_key(path)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        os.unlink(temporary)
+    return key
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(f"the server key file {path} is empty")
     return key

@@ -1,16 +1,15 @@
 """Password sign-on with an optional TOTP step, ending in a session; rate-limited on failures.
 
 Failures (wrong password, wrong second-factor code) are counted per account and per client
-address in fixed windows shared through the database. Once either count reaches its limit,
-further attempts are refused with LimitExceeded before the password is even checked, until
-the window ends; successes reset nothing, so the password alone cannot buy more guesses.
+address in fixed windows shared by every server process (``core.limitstores``). Once either
+count reaches its limit, further attempts are refused with LimitExceeded before the password
+is even checked, until the window ends; successes reset nothing, so the password alone cannot
+buy more guesses.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,9 +88,9 @@ def _refuse_if_limited(backend: Backend, limits: list[Limit]) -> None:
     for kind, key, limit in limits:
         if ratelimit.count(backend, key, window) >= limit:
             events.emit("rate_limited", kind)
-            now = time.time()
-            retry_after = max(1, math.ceil((int(now // window) + 1) * window - now))
-            raise LimitExceeded("Too many failed sign-on attempts", retry_after=retry_after)
+            raise LimitExceeded(
+                "Too many failed sign-on attempts", retry_after=ratelimit.retry_after(window)
+            )
 
 
 def _record_failure(backend: Backend, limits: list[Limit], reason: str) -> None:
