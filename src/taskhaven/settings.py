@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """A Redis URL (``redis://host:6379/0``): rate-limit counters live there, not in the
     database. Needs the ``redis`` extra."""
+    redis_key_prefix: str = Field(default="taskhaven:", max_length=100)
+    """Prefix of every Redis key, so deployments may share one Redis."""
     rate_limit_store: Literal["auto", "redis", "database", "memory"] = "auto"
     """Where rate-limit and sign-on failure counters live. ``auto``: Redis when
     ``redis_url`` is set; else memory when one process serves a SQLite database; else the

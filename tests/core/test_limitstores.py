@@ -126,7 +126,9 @@ def test_memory_counters_forget_ended_windows() -> None:
 def test_redis_unreachable_counts_in_the_database(backend: Backend, clock: list[float]) -> None:
     kept = backend.counters
     backend.counters = RedisCounters(
-        "redis://127.0.0.1:1/0", fallback=limitstores.DatabaseCounters(backend.engine)
+        "redis://127.0.0.1:1/0",
+        fallback=limitstores.DatabaseCounters(backend.engine),
+        prefix="test:",
     )
     key = _key()
     try:

@@ -64,7 +64,11 @@ def _redis(settings: Settings, engine: Engine) -> Counters:
     from taskhaven.core.limitstores.redis_store import RedisCounters
 
     assert settings.redis_url
-    return RedisCounters(settings.redis_url, fallback=DatabaseCounters(engine))
+    return RedisCounters(
+        settings.redis_url,
+        fallback=DatabaseCounters(engine),
+        prefix=settings.redis_key_prefix + "limit:",
+    )
 
 
 def open_for_serving(settings: Settings, engine: Engine) -> Opened:

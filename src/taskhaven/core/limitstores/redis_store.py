@@ -15,13 +15,11 @@ from taskhaven.core.limitstores.database import DatabaseCounters
 
 log = logging.getLogger(__name__)
 
-PREFIX = "taskhaven:limit:"
-
 
 class RedisCounters:
     name = "redis"
 
-    def __init__(self, url: str, fallback: DatabaseCounters, prefix: str = PREFIX) -> None:
+    def __init__(self, url: str, fallback: DatabaseCounters, prefix: str) -> None:
         # Short timeouts: an unreachable Redis costs a request one second, not thirty.
         self._client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self._fallback = fallback
