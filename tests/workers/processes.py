@@ -45,7 +45,7 @@ def serving(env: Mapping[str, str], *args: str, log: Path) -> Iterator[Served]:
     """``taskhaven serve ARGS`` on a free port; yields its base URL (not waiting for it)."""
     port = free_port()
     with log.open("wb") as out:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "taskhaven.cli", "serve", "--port", str(port), *args],
             env=dict(env),
             stdout=out,
@@ -64,7 +64,7 @@ def serving(env: Mapping[str, str], *args: str, log: Path) -> Iterator[Served]:
             process.wait()
 
 
-def wait_until_up(url: str, log: Path, seconds: float = 60) -> None:
+def wait_until_up(url: str, log: Path, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -25,9 +25,9 @@ from sqlalchemy import text
 
 from taskhaven.core import totp
 from taskhaven.core.backend import Backend
+from tests import servers
 from tests.conftest import PASSWORD, new_email
 from tests.oauth import flow
-from tests import servers
 from tests.servers import RunningServer, database_kind, fresh_database
 from tests.workers.processes import server_env, serving, several, wait_until_up
 
