@@ -131,6 +131,7 @@ class Backend:
         # command-line tool or a test counts is seen by any server.
         self.counters: limitstores.Counters = limitstores.DatabaseCounters(self.engine)
         self._serving: limitstores.Opened | None = None
+        self._serves = 0
 
     def migrate(self) -> None:
         """Bring the schema up to date; several processes starting at once migrate once
@@ -141,17 +142,21 @@ class Backend:
         """Migrate, then take the rate-limit counters this server process uses.
 
         Raises ``limitstores.ClaimRefused`` when another process serves the same SQLite
-        database with counters that would not add up with this one's.
+        database with counters that would not add up with this one's. Apps started twice
+        on one backend (nested lifespans) share its counters until the last one stops.
         """
         self.migrate()
-        self._serving = limitstores.open_for_serving(self.settings, self.engine)
-        self.counters = self._serving.counters
+        if self._serving is None:
+            self._serving = limitstores.open_for_serving(self.settings, self.engine)
+            self.counters = self._serving.counters
+        self._serves += 1
 
     def stop_serving(self) -> None:
-        if self._serving is not None:
+        self._serves = max(0, self._serves - 1)
+        if self._serves == 0 and self._serving is not None:
             self._serving.close()
             self._serving = None
-        self.counters = limitstores.DatabaseCounters(self.engine)
+            self.counters = limitstores.DatabaseCounters(self.engine)
 
     @contextmanager
     def write(self, user_id: int) -> Iterator[Unit]:
