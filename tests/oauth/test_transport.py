@@ -14,7 +14,10 @@ from tests.servers import test_settings as settings_for
 
 
 def test_plain_http_off_loopback_is_refused(tmp_path: Path) -> None:
-    settings = settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    # The name is the configured public one; the scheme the one the request came with.
+    settings = settings_for(
+        f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path, public_url="http://tasks.lan"
+    )
     with TestClient(create_app(settings), base_url="http://tasks.lan") as client:
         page = client.get("/oauth/authorize?client_id=x&response_type=code")
         assert page.status_code == 400

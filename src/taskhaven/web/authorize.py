@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from taskhaven.core import sessions
 from taskhaven.core.backend import Backend
 from taskhaven.core.oauth import scopes as scope_rules
-from taskhaven.web import bounds, browser, signin
+from taskhaven.web import bounds, browser, public, signin
 from taskhaven.web.oauth_server import StarletteServer, WireRequest
 from taskhaven.web.render import page
 
@@ -29,10 +29,13 @@ INSECURE = (
 )
 
 
-def _wire(request: Request) -> WireRequest:
+def _wire(backend: Backend, request: Request) -> WireRequest:
     # Only the query string: the form fields of our own pages are not OAuth parameters.
     return WireRequest(
-        request.method, str(request.url), request.headers, request.query_params.multi_items()
+        request.method,
+        public.uri(backend, request),
+        request.headers,
+        request.query_params.multi_items(),
     )
 
 
@@ -53,7 +56,7 @@ async def authorize(request: Request) -> Response:
     if refused is not None:
         return _error_page(f"The request's {refused[0]} is {refused[1]}.")
     try:
-        wire = _wire(request)
+        wire = _wire(backend, request)
     except InsecureTransportError:
         return _error_page(INSECURE)
     try:

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from taskhaven.core.backend import Backend
 from taskhaven.core.oauth import apps, grants
-from taskhaven.web import bounds
+from taskhaven.web import bounds, public
 from taskhaven.web.oauth_server import StarletteServer, WireRequest, metadata
 
 MAX_BODY = 16 * 1024
@@ -36,10 +36,11 @@ async def _wire(request: Request, *, default_grant: str | None = None) -> WireRe
     if default_grant and not any(k == "grant_type" for k, _ in [*query, *form]):
         # Todoist's token exchange sends client_id, client_secret and code only.
         query = [*query, ("grant_type", default_grant)]
+    backend: Backend = request.app.state.backend
     try:
         return WireRequest(
             request.method,
-            str(request.url),
+            public.uri(backend, request),
             request.headers,
             query,
             [(k, str(v)) for k, v in form],
