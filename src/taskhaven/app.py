@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 
 from taskhaven.api.ticktick.v1 import routes as v1
 from taskhaven.api.ticktick.v2 import routes as v2
 from taskhaven.api.todoist.v6 import routes as v6
+from taskhaven.core import keycheck
 from taskhaven.core.backend import Backend
 from taskhaven.middleware import redact
 from taskhaven.middleware.slashes import CollapseSlashes
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         redact.install()
         backend.start_serving()
         try:
+            await run_in_threadpool(keycheck.warn_on_mismatch, backend)
             yield
         finally:
             backend.stop_serving()

@@ -3,6 +3,8 @@ directory, a lost ``secret.key``): sign-up, login and sync answered 500."""
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +12,16 @@ import httpx
 import orjson
 import pytest
 
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # "use httpx2": the installed httpx serves fine here
+    from starlette.testclient import TestClient
+
+from taskhaven.app import create_app
+from taskhaven.core import keycheck, totp, users
+from taskhaven.settings import Settings
 from tests import servers
 from tests.conftest import PASSWORD, new_email
-from tests.servers import RunningServer, fresh_database, running_server
+from tests.servers import RunningServer, fresh_database, migrated_backend, running_server
 
 
 @pytest.fixture
@@ -57,3 +66,39 @@ def test_a_foreign_key_neither_fails_nor_changes_a_working_token(
         data={"token": fresh, "seq_no": 0, "resource_types": orjson.dumps(["user"]).decode()},
     )
     assert again.status_code == 200 and again.json()["User"]["token"] == fresh
+
+
+def _start(settings: Settings) -> None:
+    """Run the app's start-up (migrations, key check) and shut it down."""
+    with TestClient(create_app(settings)):
+        pass
+
+
+def test_start_up_warns_when_the_key_does_not_match(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with fresh_database(tmp_path) as url:
+        own = servers.test_settings(url, tmp_path / "a")
+        with migrated_backend(own) as backend:
+            user, _token = users.register(backend, email=new_email(), password=PASSWORD)
+            totp.enable(backend, int(user["id"]))
+        with caplog.at_level(logging.WARNING, logger="taskhaven.keys"):
+            _start(own)
+        assert not [r for r in caplog.records if r.name == "taskhaven.keys"]
+        other = servers.test_settings(url, tmp_path / "b")
+        with caplog.at_level(logging.WARNING, logger="taskhaven.keys"):
+            _start(other)
+        [record] = [r for r in caplog.records if r.name == "taskhaven.keys"]
+        assert record.levelno == logging.WARNING
+        message = record.getMessage()
+        assert "server key does not match this database" in message
+        assert "2 of the 2" in message and "TOTP" in message and "API tokens" in message
+        for key in (own.secret_key, other.secret_key):
+            assert key is not None and key.get_secret_value() not in message
+
+
+def test_an_empty_database_matches_any_key(tmp_path: Path) -> None:
+    with fresh_database(tmp_path) as url, migrated_backend(
+        servers.test_settings(url, tmp_path)
+    ) as backend:
+        assert keycheck.check(backend) == keycheck.KeyCheck(tried=0, unreadable=0)
