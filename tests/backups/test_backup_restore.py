@@ -4,6 +4,8 @@ synced after the backup get a full sync from the restored server."""
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import uuid
 from pathlib import Path
@@ -156,3 +158,47 @@ def test_after_a_restore_a_client_from_the_future_gets_a_full_sync(tmp_path: Pat
             data = restored.client.get(f"/api/v2/batch/check/{checkpoint}", headers=headers).json()
             assert [p["name"] for p in data["projectProfiles"]] == ["Kept"]
             assert data["checkPoint"] == answer["seq_no"]
+
+
+def _failing_pg_dump(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ``pg_dump`` first on PATH that leaves a marker, writes junk, and exits 1."""
+    directory.mkdir()
+    marker = directory / "ran"
+    script = directory / "pg_dump"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"touch '{marker}'\n"
+        'for a; do case "$prev" in --file) printf PGDMPjunk > "$a";; esac; prev="$a"; done\n'
+        "echo 'pg_dump: error: aborting because of server version mismatch' >&2\n"
+        "exit 1\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{directory}:{os.environ.get('PATH', '')}")
+    return marker
+
+
+def test_a_failing_pg_dump_falls_back_to_a_logical_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    marker = _failing_pg_dump(tmp_path / "bin", monkeypatch)
+    target = tmp_path / "snapshot"
+    with local_server(tmp_path / "live") as live:
+        _email, token = register(live.client)
+        cmd = {"type": "project_add", "uuid": "p", "temp_id": "t", "args": {"name": "Kept"}}
+        sync(live.client, token, commands=[cmd])
+        with caplog.at_level(logging.WARNING, logger="taskhaven.backup"):
+            made = backups.backup(live.url, target)
+    if database_kind() == "sqlite":
+        # SQLite never asks pg_dump.
+        assert made == "sqlite" and not marker.exists()
+        return
+    assert marker.exists() and made == "logical"
+    assert backups.detect(target) == "logical"
+    [record] = [r for r in caplog.records if r.name == "taskhaven.backup"]
+    assert "server version mismatch" in record.getMessage()
+    with fresh_database(tmp_path / "restored") as url:
+        backups.restore(url, target)
+        with migrated_backend(settings_for(url, tmp_path / "data2")) as backend:
+            with backend.read() as conn:
+                check_database(conn)
+                assert "Kept" in set(conn.execute(select(projects.c.name)).scalars())

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -40,6 +41,7 @@ from taskhaven.store.migrate import alembic_config, upgrade
 from taskhaven.store.schema import UTCDateTime, metadata
 
 Format = Literal["sqlite", "pg_dump", "logical"]
+log = logging.getLogger("taskhaven.backup")
 
 LOGICAL_FORMAT = "taskhaven-backup"
 LOGICAL_VERSION = 1
@@ -107,7 +109,10 @@ def _backup_into(url: URL, partial: Path, logical: bool) -> Format:
         done = _pg_tool("pg_dump", url, "--format=custom", "--no-owner", "--file", str(partial))
         if done.returncode == 0:
             return "pg_dump"
-        # A pg_dump older than the server refuses to dump it: fall back to a logical export.
+        # A pg_dump older than the server refuses to dump it: fall back to a logical export,
+        # and say why (its last line of stderr: libpq never prints the password).
+        reason = (done.stderr or "").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        log.warning("pg_dump failed (%s); writing a logical backup instead", reason[0])
     engine = make_engine(url.render_as_string(hide_password=False))
     try:
         with gzip.open(partial, "wt", encoding="utf-8") as out:
