@@ -385,7 +385,7 @@ def user_export(
     backend = _backend(database)
     user_id = _user_id(backend, email)
     with backend.read() as conn:
-        data = export.export_user(conn, user_id)
+        data = export.export_user(backend, conn, user_id)
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if output is None:
         typer.echo(text)

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from taskhaven.cli import app
-from taskhaven.core import export, users
+from taskhaven.core import export, uploads, users
 from taskhaven.core.errors import InvalidArgument
-from tests.backups.helpers import Local, local_server, register, sync
+from tests.backups.helpers import Local, local_server, local_server_on, register, sync
 from tests.invariants import check_database
+from tests.servers import fresh_database
+from tests.servers import test_settings as settings_for
 
 KINDS = ("Projects", "Items", "Labels", "Notes", "ProjectNotes", "Filters", "Reminders")
 # Per kind: fields holding an id of another kind ("U" the user's own id).
@@ -56,15 +58,19 @@ ops = st.one_of(
     st.tuples(st.just("reminder_add"), pick, st.integers(0, 600)),
     st.tuples(st.just("project_archive"), pick),
     st.tuples(st.just("user_update"), names, st.sampled_from(["UTC", "Europe/Rome", "Asia/Tokyo"])),
+    # An uploaded file, attached to a note on an item (or on nothing when none exists).
+    st.tuples(st.just("upload"), pick, st.from_regex(r"[A-Za-z0-9 _-]{1,12}\.(txt|png|bin)",
+              fullmatch=True), st.binary(max_size=2000)),
 )
 
 
 class Plan:
     """Turns generated operations into one batch of commands linked by temp ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: list[dict[str, Any]] | None = None) -> None:
         self.made: dict[str, list[str]] = {"project": ["inbox"], "item": [], "label": []}
         self.commands: list[dict[str, Any]] = []
+        self.files = list(files or [])  # uploaded already, in the order of the upload ops
 
     def ref(self, kind: str, index: int) -> Any:
         made = self.made[kind]
@@ -100,6 +106,11 @@ class Plan:
                 self.add(kind, {"id": project})
         elif kind == "user_update":
             self.add(kind, {"full_name": op[1], "timezone": op[2]})
+        elif kind == "upload":
+            attachment = self.files.pop(0)
+            if (item := self.ref("item", op[1])) is not None:
+                self.add("note_add", {"item_id": item, "content": op[2],
+                                      "file_attachment": attachment})  # fmt: skip
         elif (item := self.ref("item", op[1])) is None:
             return
         elif kind == "item_complete":
@@ -171,7 +182,8 @@ def test_export_then_import_into_a_fresh_server_syncs_the_same(
     source, target = servers
     email, token = register(source.client)
     inbox = full_sync(source.client, token)["User"]["inbox_project"]
-    batch = Plan()
+    files = [upload(source.client, token, op[2], op[3]) for op in plan if op[0] == "upload"]
+    batch = Plan(files)
     for op in plan:
         batch.op(op, inbox)
     if batch.commands:
@@ -181,12 +193,36 @@ def test_export_then_import_into_a_fresh_server_syncs_the_same(
     with source.backend.read() as conn:
         user = users.by_email(conn, email)
         assert user is not None
-        data = json.loads(json.dumps(export.export_user(conn, int(user["id"]))))
+        data = json.loads(json.dumps(export.export_user(source.backend, conn, int(user["id"]))))
     imported = export.import_user(target.backend, email, data)
     assert imported.token is not None
     assert normal(full_sync(target.client, imported.token)) == normal(original)
+    # Every uploaded file, its bytes included, and the notes' attachments lead to them.
+    assert stored_files(target.client, imported.token) == stored_files(source.client, token)
     with target.backend.read() as conn:
         check_database(conn)
+
+
+def upload(client: Any, token: str, name: str, content: bytes) -> dict[str, Any]:
+    answer = client.post(
+        "/API/v6/uploads/add", data={"token": token}, files={"file": (name, content)}
+    )
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def stored_files(client: Any, token: str) -> list[tuple[Any, ...]]:
+    """The account's uploads as listed, ids aside, each with the bytes behind its URL."""
+    listed = client.post("/API/v6/uploads/get", data={"token": token, "limit": 50}).json()
+    found = []
+    for entry in listed:
+        path = entry["file_url"].split("/API/v6/", 1)[1]
+        content = client.get("/API/v6/" + path)
+        assert content.status_code == 200, content.text
+        found.append((entry["file_name"], entry["file_size"], entry["file_type"], entry["ip"],
+                      entry["uploaded"], entry["file_url"], content.content))  # fmt: skip
+    return sorted(found)
 
 
 def test_the_cli_exports_and_imports_into_an_existing_account(
@@ -231,7 +267,7 @@ def test_an_import_that_does_not_fit_changes_nothing(servers: tuple[Local, Local
     with source.backend.read() as conn:
         user = users.by_email(conn, email)
         assert user is not None
-        data = json.loads(json.dumps(export.export_user(conn, int(user["id"]))))
+        data = json.loads(json.dumps(export.export_user(source.backend, conn, int(user["id"]))))
     data["items"] = [{"id": 1, "project_id": data["projects"][0]["id"], "priority": "high"}]
     with pytest.raises(InvalidArgument):
         export.import_user(target.backend, email, data)
@@ -239,3 +275,72 @@ def test_an_import_that_does_not_fit_changes_nothing(servers: tuple[Local, Local
         assert users.by_email(conn, email) is None
     with pytest.raises(InvalidArgument, match="not a taskhaven user export"):
         export.import_user(target.backend, email, {"format": "something else"})
+
+
+def _export(local: Local, email: str) -> dict[str, Any]:
+    with local.backend.read() as conn:
+        user = users.by_email(conn, email)
+        assert user is not None
+        data: dict[str, Any] = json.loads(
+            json.dumps(export.export_user(local.backend, conn, int(user["id"])))
+        )
+    return data
+
+
+def _attached(local: Local, token: str) -> list[str]:
+    notes = full_sync(local.client, token)["Notes"]
+    return [n["file_attachment"]["file_url"] for n in notes if n["file_attachment"]]
+
+
+def test_uploads_follow_to_another_name_and_another_server(tmp_path: Path) -> None:
+    with local_server(tmp_path / "a") as source:
+        email, token = register(source.client)
+        sent = upload(source.client, token, "scan.pdf", b"%PDF- the bytes")
+        cmds = [
+            {"type": "item_add", "uuid": "i", "temp_id": "I", "args": {"content": "Tax"}},
+            {"type": "note_add", "uuid": "n",
+             "args": {"item_id": "I", "content": "see", "file_attachment": sent}},
+        ]  # fmt: skip
+        sync(source.client, token, commands=cmds)
+        data = _export(source, email)
+        assert [u["file_name"] for u in data["uploads"]] == ["scan.pdf"]
+        assert "api_token" not in json.dumps(data) and "totp" not in json.dumps(data)
+
+        # Back into the same server, another account: the stored name is taken, so the
+        # file gets a new one and the note's attachment follows it.
+        again = export.import_user(source.backend, "copy@example.com", data)
+        assert again.token is not None and again.counts["uploads"] == 1
+        base = source.backend.settings.base_url
+        [url] = _attached(source, again.token)
+        assert url != sent["file_url"] and url.startswith(base)
+        assert source.client.get(url.removeprefix(base)).content == b"%PDF- the bytes"
+        # The original still has its own.
+        assert _attached(source, token) == [sent["file_url"]]
+
+        # Into a server with another public URL: the attachment names that server.
+        with fresh_database(tmp_path / "b") as url_b:
+            settings = settings_for(url_b, tmp_path / "b" / "data", public_url="https://b.example")
+            with local_server_on(settings) as target:
+                moved = export.import_user(target.backend, email, data)
+                assert moved.token is not None
+                [there] = _attached(target, moved.token)
+                assert there == "https://b.example" + sent["file_url"].removeprefix(base)
+                path = there.removeprefix("https://b.example")
+                assert target.client.get(path).content == b"%PDF- the bytes"
+
+
+def test_a_failed_import_leaves_no_file_behind(servers: tuple[Local, Local]) -> None:
+    source, target = servers
+    email, token = register(source.client)
+    upload(source.client, token, "a.txt", b"a")
+    data = _export(source, email)
+    data["items"] = [{"id": 1, "project_id": data["projects"][0]["id"], "priority": "high"}]
+    with pytest.raises(InvalidArgument):
+        export.import_user(target.backend, email, data)
+    folder = uploads.directory(target.backend)
+    assert not folder.exists() or list(folder.iterdir()) == []
+    data = _export(source, email)
+    data["uploads"][0]["content"] = "not base64!"
+    with pytest.raises(InvalidArgument, match="base64"):
+        export.import_user(target.backend, email, data)
+    assert not folder.exists() or list(folder.iterdir()) == []

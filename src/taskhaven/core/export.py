@@ -2,18 +2,24 @@
 
 An export holds the user's profile (name, password hash, time zone, preferences, goals) and
 every live object: project groups, projects, labels, filters, items (history included),
-notes and reminders, with their ids as they were. It holds no secret a database dump would
-not: not the API token, not a TOTP secret, no session, no OAuth grant.
+notes, reminders and uploaded files (their bytes base64'd), with their ids as they were. It
+holds no secret a database dump would not: not the API token (an imported account gets a
+fresh one), not a TOTP secret (the user enrols again), no session, no OAuth grant (apps are
+registered per server; the user authorises them again).
 
 An import is one write unit: every object gets a new id (and a fresh ``seq``, so clients of
 the account see it on their next sync), references between objects follow the new ids, and
 a string id (V2's ``id``) is kept unless another object already has it. The exported Inbox
-becomes the account's Inbox. It creates the account when the e-mail is not registered (with
+becomes the account's Inbox. An uploaded file keeps its stored name unless taken; a note's
+attachment URL naming it follows it to this server's public URL and the name it got. It creates the account when the e-mail is not registered (with
 the exported password hash), else adds the objects to the existing account.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from taskhaven.core import security
+from taskhaven.core import security, uploads
 from taskhaven.core.backend import Backend, Unit
 from taskhaven.core.errors import InvalidArgument
 from taskhaven.core.ids import inbox_oid, is_oid, new_oid
@@ -39,9 +45,12 @@ from taskhaven.store.schema import (
     reminders,
     users,
 )
+from taskhaven.store.schema import uploads as upload_rows
 
 FORMAT = "taskhaven-user-export"
-VERSION = 1
+VERSION = 2
+# Version 1 had no uploads and no server URL; it still imports.
+READABLE = (1, 2)
 
 # In import order: a kind comes after every kind it refers to.
 KINDS: dict[str, Table] = {
@@ -91,12 +100,13 @@ def _plain(
     return {key: _encode(value) for key, value in row.items() if key not in left_out}
 
 
-def export_user(conn: Connection, user_id: int) -> dict[str, Any]:
+def export_user(backend: Backend, conn: Connection, user_id: int) -> dict[str, Any]:
     """Everything of ``user_id`` an import needs, as JSON-ready values."""
     user = conn.execute(select(users).where(users.c.id == user_id)).mappings().one()
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
+        "server": backend.settings.base_url,
         "user": {
             **{key: _encode(user[key]) for key in PROFILE},
             "id": user["id"],
@@ -110,32 +120,127 @@ def export_user(conn: Connection, user_id: int) -> dict[str, Any]:
             .order_by(table.c.id)
         )
         data[kind] = [_plain(row) for row in conn.execute(query).mappings()]
+    data["uploads"] = _export_uploads(backend, conn, user_id)
     return data
+
+
+def _export_uploads(backend: Backend, conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    """The user's live uploaded files with their bytes; a row whose file is gone is left out
+    (it could not be served either)."""
+    query = (
+        select(upload_rows)
+        .where(
+            upload_rows.c.user_id == user_id,
+            upload_rows.c.purpose == uploads.UPLOAD,
+            upload_rows.c.is_deleted.is_(False),
+        )
+        .order_by(upload_rows.c.id)
+    )
+    found = []
+    for row in conn.execute(query).mappings():
+        try:
+            content = uploads.path_of(backend, row).read_bytes()
+        except OSError:
+            continue
+        plain = _plain(row, ("user_id", "seq", "is_deleted", "file_size"))
+        plain["content"] = base64.b64encode(content).decode("ascii")
+        found.append(plain)
+    return found
 
 
 def import_user(backend: Backend, email: str, data: Any) -> Imported:
     """Import an export into the account ``email`` (created when missing); one transaction."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidArgument("file", "not a taskhaven user export")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE:
         raise InvalidArgument("file", f"an export of version {data.get('version')!r}")
-    for kind in ("user", *KINDS):
+    data.setdefault("uploads", [])
+    for kind in ("user", *KINDS, "uploads"):
         expected = dict if kind == "user" else list
         if not isinstance(data.get(kind), expected):
             raise InvalidArgument("file", f"the export's {kind!r} is missing or malformed")
     email = normalise_email(email)
+    # The bytes go to disk before the transaction (as ``uploads.store`` does), under names
+    # no row holds yet; a failed import removes them, so no file outlives a rolled-back row.
+    files = _write_files(backend, data["uploads"])
     try:
         with backend.write(0) as unit:
-            return _import(backend, unit, email, data)
-    except SQLAlchemyError as exc:
-        raise InvalidArgument(
-            "file", f"the export does not fit the database: {getattr(exc, 'orig', None) or exc}"
-        ) from exc
-    except (TypeError, ValueError, KeyError) as exc:
-        raise InvalidArgument("file", f"the export is malformed: {exc!r}") from exc
+            return _import(backend, unit, email, data, files)
+    except BaseException as exc:
+        uploads.remove_files(backend, [{"name": f.name} for f in files])
+        if isinstance(exc, SQLAlchemyError):
+            orig = getattr(exc, "orig", None) or exc
+            raise InvalidArgument("file", f"the export does not fit the database: {orig}") from exc
+        if isinstance(exc, TypeError | ValueError | KeyError):
+            raise InvalidArgument("file", f"the export is malformed: {exc!r}") from exc
+        raise
 
 
-def _import(backend: Backend, unit: Unit, email: str, data: dict[str, Any]) -> Imported:
+@dataclass(frozen=True)
+class _File:
+    row: Mapping[str, Any]
+    name: str  # the stored name on this server
+    size: int
+
+
+def _write_files(backend: Backend, rows: list[Any]) -> list[_File]:
+    """Each upload's bytes on disk, under its exported name when no file of this server has
+    it (a clash means the file came from here and is still here), else a new random one."""
+    written: list[_File] = []
+    try:
+        for row in rows:
+            if not isinstance(row, dict) or not isinstance(row.get("content"), str):
+                raise InvalidArgument("file", "the export's 'uploads' is malformed")
+            try:
+                content = base64.b64decode(row["content"], validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise InvalidArgument("file", "an upload's content is not base64") from exc
+            old = row.get("name")
+            name = old if isinstance(old, str) and _free(backend, old) else None
+            name = name or secrets.token_urlsafe(24)
+            # Race: two imports of one export at once may both find a name free; the second
+            # insert then breaks the name's unique constraint and that import changes nothing.
+            size = uploads.write_file(backend, name, content)
+            written.append(_File(row, name, size))
+    except BaseException:
+        uploads.remove_files(backend, [{"name": f.name} for f in written])
+        raise
+    return written
+
+
+def _free(backend: Backend, name: str) -> bool:
+    if not uploads.is_name(name) or uploads.directory(backend).joinpath(name).exists():
+        return False
+    with backend.read() as conn:
+        held = conn.execute(select(upload_rows.c.id).where(upload_rows.c.name == name)).first()
+    return held is None
+
+
+class _Attachments:
+    """A note's attachment URL naming an exported file follows it: to this server's public
+    URL (when it starts with the exporting server's) and to the name the file got."""
+
+    def __init__(self, old_server: str, new_server: str, renamed: Mapping[str, str]) -> None:
+        self.old_server = old_server
+        self.new_server = new_server
+        self.renamed = renamed
+
+    def follow(self, attachment: Any) -> Any:
+        if not isinstance(attachment, dict) or not isinstance(attachment.get("file_url"), str):
+            return attachment
+        url: str = attachment["file_url"]
+        for old, new in self.renamed.items():
+            if url.endswith("/" + old):
+                prefix = url[: -len(old)]
+                if self.old_server and prefix.startswith(self.old_server + "/"):
+                    prefix = self.new_server + prefix[len(self.old_server) :]
+                return {**attachment, "file_url": prefix + new}
+        return attachment
+
+
+def _import(
+    backend: Backend, unit: Unit, email: str, data: dict[str, Any], files: list[_File]
+) -> Imported:
     profile: dict[str, Any] = data["user"]
     existing = by_email(unit.conn, email)
     token: str | None = None
@@ -160,6 +265,8 @@ def _import(backend: Backend, unit: Unit, email: str, data: dict[str, Any]) -> I
 
     old_user = profile.get("id")
     new_ids: dict[str, dict[Any, int]] = {kind: {} for kind in KINDS}
+    renamed = _insert_files(unit, files)
+    moved = _Attachments(str(data.get("server") or ""), backend.settings.base_url, renamed)
 
     def ref(kind: str, old: Any) -> int | None:
         return None if old is None else new_ids[kind].get(old)
@@ -218,6 +325,7 @@ def _import(backend: Backend, unit: Unit, email: str, data: dict[str, Any]) -> I
             "item_id": item_id,
             "project_id": project_id,
             "uids_to_notify": None if notify is None else [unit.user_id for u in notify if uid(u)],
+            "file_attachment": moved.follow(row.get("file_attachment")),
         }
         new_ids["notes"][row["id"]] = _insert(unit, notes, row, changes)
     for row in data["reminders"]:
@@ -229,7 +337,39 @@ def _import(backend: Backend, unit: Unit, email: str, data: dict[str, Any]) -> I
         new_ids["reminders"][row["id"]] = _insert(
             unit, reminders, row, changes, oid=_oid_or_new(row.get("oid"))
         )
-    return Imported(unit.user_id, token, {kind: len(ids) for kind, ids in new_ids.items()})
+    counts = {kind: len(ids) for kind, ids in new_ids.items()}
+    return Imported(unit.user_id, token, {**counts, "uploads": len(files)})
+
+
+def _insert_files(unit: Unit, files: list[_File]) -> dict[str, str]:
+    """Rows for the files already on disk; the exported stored names -> this server's."""
+    renamed: dict[str, str] = {}
+    for file in files:
+        old = file.row.get("name")
+        if isinstance(old, str):
+            renamed[old] = file.name
+        values = _decoded(upload_rows, file.row)
+        oid = values.get("oid")
+        if not is_oid(oid) or unit.conn.execute(
+            select(upload_rows.c.id).where(upload_rows.c.oid == oid)
+        ).first():
+            oid = new_oid()
+        values.update(
+            oid=oid,
+            user_id=unit.user_id,
+            name=file.name,
+            file_name=uploads.clean_file_name(str(values.get("file_name") or "file")),
+            file_size=file.size,
+            file_type=str(values.get("file_type") or uploads.DEFAULT_TYPE)[
+                : uploads.MAX_FILE_TYPE
+            ],
+            purpose=uploads.UPLOAD,
+            is_deleted=False,
+            seq=unit.stamp(),
+        )
+        values.setdefault("created_at", unit.now)
+        unit.conn.execute(insert(upload_rows).values(values))
+    return renamed
 
 
 def _decoded(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,9 @@ import mimetypes
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
@@ -43,8 +43,20 @@ def directory(backend: Backend) -> Path:
     return backend.settings.data_dir / "uploads"
 
 
-def path_of(backend: Backend, row: RowMapping) -> Path:
+def path_of(backend: Backend, row: Mapping[Any, Any]) -> Path:
     return directory(backend) / str(row["name"])
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` has the shape of a stored file name (no path can hide in it)."""
+    return bool(_NAME.match(name))
+
+
+def write_file(backend: Backend, name: str, content: bytes) -> int:
+    """Write a file's bytes under the stored ``name`` (a row must follow); its size."""
+    if not is_name(name):
+        raise InvalidArgument("name")
+    return _write(directory(backend), name, _chunks(content))
 
 
 def clean_file_name(file_name: str | None) -> str:
@@ -182,7 +194,7 @@ def forget_all(unit: Unit) -> list[RowMapping]:
     return rows
 
 
-def remove_files(backend: Backend, rows: Iterable[RowMapping]) -> None:
+def remove_files(backend: Backend, rows: Iterable[Mapping[Any, Any]]) -> None:
     for row in rows:
         with contextlib.suppress(OSError):
             path_of(backend, row).unlink(missing_ok=True)
