@@ -198,7 +198,9 @@ def test_a_failing_pg_dump_falls_back_to_a_logical_backup(
     assert "server version mismatch" in record.getMessage()
     with fresh_database(tmp_path / "restored") as url:
         backups.restore(url, target)
-        with migrated_backend(settings_for(url, tmp_path / "data2")) as backend:
-            with backend.read() as conn:
-                check_database(conn)
-                assert "Kept" in set(conn.execute(select(projects.c.name)).scalars())
+        with (
+            migrated_backend(settings_for(url, tmp_path / "data2")) as backend,
+            backend.read() as conn,
+        ):
+            check_database(conn)
+            assert "Kept" in set(conn.execute(select(projects.c.name)).scalars())

@@ -59,8 +59,12 @@ ops = st.one_of(
     st.tuples(st.just("project_archive"), pick),
     st.tuples(st.just("user_update"), names, st.sampled_from(["UTC", "Europe/Rome", "Asia/Tokyo"])),
     # An uploaded file, attached to a note on an item (or on nothing when none exists).
-    st.tuples(st.just("upload"), pick, st.from_regex(r"[A-Za-z0-9 _-]{1,12}\.(txt|png|bin)",
-              fullmatch=True), st.binary(max_size=2000)),
+    st.tuples(
+        st.just("upload"),
+        pick,
+        st.from_regex(r"[A-Za-z0-9 _-]{1,12}\.(txt|png|bin)", fullmatch=True),
+        st.binary(max_size=2000),
+    ),
 )
 
 

@@ -98,7 +98,8 @@ def test_start_up_warns_when_the_key_does_not_match(
 
 
 def test_an_empty_database_matches_any_key(tmp_path: Path) -> None:
-    with fresh_database(tmp_path) as url, migrated_backend(
-        servers.test_settings(url, tmp_path)
-    ) as backend:
+    with (
+        fresh_database(tmp_path) as url,
+        migrated_backend(servers.test_settings(url, tmp_path)) as backend,
+    ):
         assert keycheck.check(backend) == keycheck.KeyCheck(tried=0, unreadable=0)

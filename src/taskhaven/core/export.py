@@ -11,8 +11,9 @@ An import is one write unit: every object gets a new id (and a fresh ``seq``, so
 the account see it on their next sync), references between objects follow the new ids, and
 a string id (V2's ``id``) is kept unless another object already has it. The exported Inbox
 becomes the account's Inbox. An uploaded file keeps its stored name unless taken; a note's
-attachment URL naming it follows it to this server's public URL and the name it got. It creates the account when the e-mail is not registered (with
-the exported password hash), else adds the objects to the existing account.
+attachment URL naming it follows it to this server's public URL and the name it got. It
+creates the account when the e-mail is not registered (with the exported password hash),
+else adds the objects to the existing account.
 """
 
 from __future__ import annotations
@@ -350,9 +351,10 @@ def _insert_files(unit: Unit, files: list[_File]) -> dict[str, str]:
             renamed[old] = file.name
         values = _decoded(upload_rows, file.row)
         oid = values.get("oid")
-        if not is_oid(oid) or unit.conn.execute(
-            select(upload_rows.c.id).where(upload_rows.c.oid == oid)
-        ).first():
+        if (
+            not is_oid(oid)
+            or unit.conn.execute(select(upload_rows.c.id).where(upload_rows.c.oid == oid)).first()
+        ):
             oid = new_oid()
         values.update(
             oid=oid,
@@ -360,9 +362,7 @@ def _insert_files(unit: Unit, files: list[_File]) -> dict[str, str]:
             name=file.name,
             file_name=uploads.clean_file_name(str(values.get("file_name") or "file")),
             file_size=file.size,
-            file_type=str(values.get("file_type") or uploads.DEFAULT_TYPE)[
-                : uploads.MAX_FILE_TYPE
-            ],
+            file_type=str(values.get("file_type") or uploads.DEFAULT_TYPE)[: uploads.MAX_FILE_TYPE],
             purpose=uploads.UPLOAD,
             is_deleted=False,
             seq=unit.stamp(),
