@@ -205,3 +205,55 @@ def update_goals(**fields: Any) -> Command:
 
 def live_notifications_mark_as_read(seq_no: int) -> Command:
     return command("live_notifications_mark_as_read", {"seq_no": seq_no})
+
+
+def live_notifications_mark_read(id: int) -> Command:
+    """Mark one notification read (by its `id`)."""
+    return command("live_notifications_mark_read", {"id": id})
+
+
+def live_notifications_mark_unread(id: int) -> Command:
+    return command("live_notifications_mark_unread", {"id": id})
+
+
+def live_notifications_mark_read_all() -> Command:
+    return command("live_notifications_mark_read_all")
+
+
+# -- sharing -------------------------------------------------------------------------------------
+
+
+def share_project(project_id: Id, email: str, **fields: Any) -> Command:
+    """Invite `email` to the project; the temp id maps to the invitation's id. An address
+    without an account is invited all the same and accepts after registering."""
+    return _add("share_project", {"project_id": project_id, "email": email, **fields})
+
+
+def accept_invitation(invitation_id: int, invitation_secret: str) -> Command:
+    """Both come with the invitee's `share_invitation_sent` live notification."""
+    return command(
+        "accept_invitation",
+        {"invitation_id": invitation_id, "invitation_secret": invitation_secret},
+    )
+
+
+def reject_invitation(invitation_id: int, invitation_secret: str) -> Command:
+    return command(
+        "reject_invitation",
+        {"invitation_id": invitation_id, "invitation_secret": invitation_secret},
+    )
+
+
+def delete_invitation(invitation_id: int) -> Command:
+    """Withdraw an invitation not yet answered."""
+    return command("delete_invitation", {"invitation_id": invitation_id})
+
+
+def delete_collaborator(project_id: Id, email: str) -> Command:
+    """Remove a member (or a pending invitee) from the project; not its owner."""
+    return command("delete_collaborator", {"project_id": project_id, "email": email})
+
+
+def take_ownership(project_id: Id) -> Command:
+    """An active member becomes the project's owner; the old owner stays a member."""
+    return command("take_ownership", {"project_id": project_id})

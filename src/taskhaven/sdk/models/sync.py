@@ -193,6 +193,7 @@ class LiveNotification(WireModel):
     from_uid: int
     seq_no: int
     id: int | None = None
+    is_unread: int | None = None
     is_deleted: int | None = None
     from_user: dict[str, Any] | None = None
     project_id: int | None = None
