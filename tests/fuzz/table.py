@@ -98,6 +98,7 @@ PLAIN_CALLS: dict[str, tuple[str, ...]] = {
     "login_with_google": ("email", "oauth2_token", "auto_signup", "full_name", "timezone"),
     "register": ("email", "full_name", "password", "timezone", "lang"),
     "delete_user": ("current_password", "reason_for_delete", "in_background"),
+    "export_data": ("current_password",),
     "add_item": _ADD_ITEM,
     "get_item": ("item_id", "all_data"),
     "get_project": ("project_id", "all_data"),

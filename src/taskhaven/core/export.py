@@ -98,7 +98,9 @@ def _plain(
     row: Mapping[Any, Any], skip: Iterable[str] = ("user_id", "seq", "is_deleted")
 ) -> dict[str, Any]:
     left_out = set(skip)
-    return {key: _encode(value) for key, value in row.items() if key not in left_out}
+    # ``str(key)``: a column name may be a str subclass (``quoted_name``), which strict JSON
+    # encoders refuse as a key.
+    return {str(key): _encode(value) for key, value in row.items() if key not in left_out}
 
 
 def export_user(backend: Backend, conn: Connection, user_id: int) -> dict[str, Any]:

@@ -141,6 +141,18 @@ def delete_account(
         raise
 
 
+def confirm_password(
+    backend: Backend, user: RowMapping, password: str, caller: Caller | None = None
+) -> None:
+    """A signed-in user's password asked again before a sensitive read (the data export),
+    under the same failure throttle as every sign-in: a stolen token alone does not do."""
+    limits = _limits(backend, _account_key(user["email"]), caller or Caller())
+    _refuse_if_limited(backend, limits)
+    if not backend.passwords.verify(user["password_hash"], password):
+        _record_failure(backend, limits)
+        raise Forbidden("Wrong password")
+
+
 def sign_on(
     backend: Backend, username: str, password: str, caller: Caller | None = None
 ) -> SignedOn | SecondFactorNeeded:

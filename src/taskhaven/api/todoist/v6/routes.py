@@ -28,7 +28,7 @@ from taskhaven.api.todoist.v6.http import (
 from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.standard import STANDARD
 from taskhaven.api.todoist.v6.sync import handle_sync, parse_commands, wanted_types
-from taskhaven.core import ratelimit, sharing, signon, users
+from taskhaven.core import export, ratelimit, sharing, signon, users
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
@@ -103,11 +103,21 @@ def delete_user(backend: Backend, params: Params, request: Request) -> Any:
     return "ok"
 
 
+def export_data(backend: Backend, params: Params, request: Request) -> Any:
+    """The caller's data as ``taskhaven user export`` writes it; the account's own token and
+    its password, never an app's token (the export holds the password hash and every file)."""
+    user = authenticate(backend, params, NEVER)
+    signon.confirm_password(backend, user, params.required("current_password"), _caller(request))
+    with backend.read() as conn:
+        return export.export_user(backend, conn, user["id"])
+
+
 HANDLERS: dict[str, Handler] = {
     "sync": sync,
     "login": login,
     "register": register,
     "delete_user": delete_user,
+    "export_data": export_data,
     **STANDARD,
 }
 
