@@ -232,3 +232,13 @@ def test_the_async_client(server: RunningServer, tmp_path: Path) -> None:
 def test_a_client_without_a_token_is_refused_at_once() -> None:
     with pytest.raises(ValueError, match="without `sync_token`"):
         SyncClient(Settings(v2_token="only-v2"))
+
+
+def test_export_data_needs_the_password(sync: SyncClient) -> None:
+    sync.commit([commands.project_add("Kept")])
+    data = sync.export_data(PASSWORD)
+    assert data["format"] == "taskhaven-user-export"
+    assert "Kept" in {p["name"] for p in data["projects"]}
+    with pytest.raises(PermissionDeniedError) as caught:
+        sync.export_data("not the password")
+    assert caught.value.code == 28

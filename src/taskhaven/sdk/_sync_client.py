@@ -175,6 +175,12 @@ class _SyncCalls:
         return Call("POST", "backups/get", list[Backup], data={}, safe=True)
 
     @staticmethod
+    def export_data(current_password: str) -> Call[dict[str, Any]]:
+        # POST: the password goes in the form body, never in a URL a log could keep.
+        data = {"current_password": current_password}
+        return Call("POST", "export_data", dict[str, Any], data=data, safe=True)
+
+    @staticmethod
     def delete_user(current_password: str, fields: Mapping[str, Any]) -> Call[None]:
         params = {"current_password": current_password, **fields}
         return Call("GET", "delete_user", params=params, safe=False)
@@ -447,6 +453,11 @@ class SyncClient(_SyncConfig, BlockingClient):
     def get_backups(self) -> list[Backup]:
         return self._run(_SyncCalls.backups())
 
+    def export_data(self, current_password: str) -> dict[str, Any]:
+        """All of the account's data, uploaded files included, as `taskhaven user export`
+        writes it (needs the account's own token, not an app's, and its password)."""
+        return self._run(_SyncCalls.export_data(current_password))
+
     def delete_user(self, current_password: str, **fields: Any) -> None:
         """Delete the account for good (`fields`: reason_for_delete, in_background)."""
         self._run(_SyncCalls.delete_user(current_password, fields))
@@ -574,6 +585,11 @@ class AsyncSyncClient(_SyncConfig, AwaitingClient):
 
     async def get_backups(self) -> list[Backup]:
         return await self._run(_SyncCalls.backups())
+
+    async def export_data(self, current_password: str) -> dict[str, Any]:
+        """All of the account's data, uploaded files included, as `taskhaven user export`
+        writes it (needs the account's own token, not an app's, and its password)."""
+        return await self._run(_SyncCalls.export_data(current_password))
 
     async def delete_user(self, current_password: str, **fields: Any) -> None:
         """Delete the account for good (`fields`: reason_for_delete, in_background)."""
