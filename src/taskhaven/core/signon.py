@@ -149,7 +149,7 @@ def confirm_password(
     limits = _limits(backend, _account_key(user["email"]), caller or Caller())
     _refuse_if_limited(backend, limits)
     if not backend.passwords.verify(user["password_hash"], password):
-        _record_failure(backend, limits)
+        _record_failure(backend, limits, "password")
         raise Forbidden("Wrong password")
 
 
