@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 
-from taskhaven.core import limitstores
+from taskhaven.core import limitstores, marks
 from taskhaven.core.security import Passwords, SecretBox, load_or_create_key
 from taskhaven.settings import Settings
 from taskhaven.store import counter
@@ -20,6 +21,20 @@ from taskhaven.store.migrate import upgrade
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The execution option naming the set a unit's connection records written tables in.
+_TOUCHED = "taskhaven_touched"
+
+
+def _record_touched(
+    conn: Connection, clause: Any, multiparams: Any, params: Any, options: Any
+) -> None:
+    """Note the table of every INSERT/UPDATE/DELETE a unit runs: ``marks.stamp`` looks for
+    the unit's changes in those tables only."""
+    touched = options.get(_TOUCHED)
+    if touched is not None and getattr(clause, "is_dml", False):
+        touched.add(clause.table.name)
 
 
 @dataclass
@@ -132,6 +147,10 @@ class Backend:
         self.counters: limitstores.Counters = limitstores.DatabaseCounters(self.engine)
         self._serving: limitstores.Opened | None = None
         self._serves = 0
+        self._loop_conn: Connection | None = None
+        self._loop_thread: int | None = None
+        if not event.contains(self.engine, "before_execute", _record_touched):
+            event.listen(self.engine, "before_execute", _record_touched)
 
     def migrate(self) -> None:
         """Bring the schema up to date; several processes starting at once migrate once
@@ -162,11 +181,18 @@ class Backend:
     def write(self, user_id: int) -> Iterator[Unit]:
         """A write transaction holding the change-counter lock until it commits."""
         with write_transaction(self.engine) as conn:
+            touched: set[str] = set()
+            conn.execution_options(**{_TOUCHED: touched})
             unit = Unit(conn=conn, user_id=user_id, seqs=counter.SeqDrawer(conn))
             try:
                 # Lock before any savepoint; see SeqDrawer.lock.
                 unit.seqs.lock()
                 yield unit
+                first, last = unit.seqs.first, unit.seqs.last
+                if first is not None and last is not None and last >= first:
+                    # Same transaction as the counter: a reader of the marks sees every
+                    # change up to them (core/marks.py).
+                    marks.stamp(conn, unit.user_id, touched, first, last)
                 unit.seqs.flush()
             finally:
                 unit.close()
@@ -177,10 +203,42 @@ class Backend:
             yield conn
 
     @contextmanager
+    def loop_read(self) -> Iterator[Connection]:
+        """A short read on the event loop itself, on a connection of its own.
+
+        The loop runs one request step at a time, so one connection serves it and a read
+        here never waits for a pool slot (which a pooled checkout could, stalling every
+        request). Called from any other thread (or a second loop), it is ``read()``.
+        Use it for bounded, indexed reads only (docs/performance.md, the read path).
+        """
+        me = threading.get_ident()
+        if self._loop_thread is None:
+            self._loop_thread = me
+        if me != self._loop_thread:
+            with self.read() as conn:
+                yield conn
+            return
+        conn = self._loop_conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._loop_conn = self.engine.connect()
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            # A broken connection is not reused; the next read opens another.
+            if conn.invalidated:
+                conn.close()
+                self._loop_conn = None
+            raise
+
+    @contextmanager
     def plain_write(self) -> Iterator[Connection]:
         """A write that stamps nothing a client syncs (sessions, rate counters)."""
         with write_transaction(self.engine) as conn:
             yield conn
 
     def dispose(self) -> None:
+        if self._loop_conn is not None:
+            self._loop_conn.close()
+            self._loop_conn = None
         self.engine.dispose()

@@ -34,6 +34,7 @@ class SeqDrawer:
         self._conn = conn
         self._last: int | None = None
         self._stored: int | None = None
+        self._first: int | None = None
 
     def lock(self) -> None:
         if self._stored is not None:
@@ -45,6 +46,7 @@ class SeqDrawer:
             .returning(change_counter.c.value)
         )
         self._stored = int(self._conn.execute(stmt).scalar_one())
+        self._first = self._stored
         # The locked value itself is handed out by the first draw.
         self._last = self._stored - 1
 
@@ -57,6 +59,11 @@ class SeqDrawer:
     @property
     def last(self) -> int | None:
         return self._last
+
+    @property
+    def first(self) -> int | None:
+        """The first number this drawer hands out (the locked value), once locked."""
+        return self._first
 
     def flush(self) -> None:
         if self._last is not None and self._stored is not None and self._last > self._stored:

@@ -186,6 +186,30 @@ users = Table(
     Column("totp_secret_enc", Text, nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     _seq(),
+    Index("ix_users_seq", "seq"),
+)
+
+# Per-user high-water marks (core/marks.py): for each kind, a number >= the ``seq`` of every
+# change of that kind the user can see. Written in the transaction that makes the change, so
+# a reader that reads a mark together with the counter sees every change up to it; a read
+# whose cursor is >= a kind's mark skips that kind.
+MARK_KINDS = (
+    "projects",
+    "items",
+    "notes",
+    "labels",
+    "filters",
+    "reminders",
+    "groups",
+    "live_notifications",
+    "account",
+    "collaborators",
+)
+user_marks = Table(
+    "user_marks",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True, autoincrement=False),
+    *(Column(kind, BigInteger, nullable=False, default=0) for kind in MARK_KINDS),
 )
 
 project_groups = Table(
@@ -339,6 +363,7 @@ project_members = Table(
     Index("ix_project_members_user_seq", "user_id", "seq"),
     Index("ix_project_members_project", "project_id"),
     Index("ix_project_members_email", "email"),
+    Index("ix_project_members_seq", "seq"),
 )
 
 # Rows that left a project for one some of its viewers do not see (an item moved out of a
@@ -372,6 +397,7 @@ live_notifications = Table(
     _seq(),
     Index("ix_live_notifications_user_seq", "user_id", "seq"),
     Index("ix_live_notifications_invitation", "invitation_id"),
+    Index("ix_live_notifications_seq", "seq"),
 )
 
 filters = Table(

@@ -21,6 +21,8 @@ from taskhaven.core.errors import AuthenticationFailed, DomainError, LimitExceed
 from taskhaven.core.oauth import grants, scopes
 
 Handler = Callable[[Backend, Params, Request], Any]
+# A step run on the event loop before the handler: an answer, or None to run the handler.
+Inline = Callable[[Backend, Params, Request], Any | None]
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -84,16 +86,24 @@ def command_scopes(kind: str) -> tuple[str, ...]:
     return WRITE
 
 
-def endpoint(handler: Handler, call: str = "") -> Callable[[Request], Awaitable[Response]]:
+def endpoint(
+    handler: Handler, call: str = "", inline: Inline | None = None
+) -> Callable[[Request], Awaitable[Response]]:
     """Parse parameters, check them against ``call``'s bounds, run the handler off the event
-    loop, map domain errors."""
+    loop, map domain errors.
+
+    ``inline`` may answer first, on the loop, when it can do so without writing or a long
+    read (docs/performance.md, the read path); when it returns None the handler runs.
+    """
 
     async def run(request: Request) -> Response:
         backend: Backend = request.app.state.backend
         try:
             params = await Params.from_request(request)
             bounds.check_params(call, params.values())
-            result = await run_in_threadpool(handler, backend, params, request)
+            result = inline(backend, params, request) if inline is not None else None
+            if result is None:
+                result = await run_in_threadpool(handler, backend, params, request)
         except DomainError as exc:
             return error_response(exc)
         if isinstance(result, Response):

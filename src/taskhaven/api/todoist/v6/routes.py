@@ -27,16 +27,31 @@ from taskhaven.api.todoist.v6.http import (
 )
 from taskhaven.api.todoist.v6.params import Params
 from taskhaven.api.todoist.v6.standard import STANDARD
-from taskhaven.api.todoist.v6.sync import handle_sync, parse_commands, wanted_types
-from taskhaven.core import export, ratelimit, sharing, signon, users
+from taskhaven.api.todoist.v6.sync import (
+    handle_sync,
+    needs_rows,
+    parse_commands,
+    read,
+    sync_reads,
+    wanted_types,
+)
+from taskhaven.core import export, ratelimit, reader, sharing, signon, users
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
 from taskhaven.observability import metrics
 
 
-def sync(backend: Backend, params: Params, _request: Request) -> Any:
-    user, held = credential(backend, params)
+def sync(backend: Backend, params: Params, request: Request) -> Any:
+    start: reader.Start | None = getattr(request.state, "sync_start", None)
+    if start is None:
+        with backend.read() as conn:
+            # The token, the user, the counter and the marks in one statement.
+            start = reader.by_api_token(conn, params.raw("token") or "")
+    if start is not None:
+        user, held = start.user, None
+    else:
+        user, held = credential(backend, params)
     batch = parse_commands(params, backend.settings.max_commands_per_request)
     if held is not None:
         # An app's token: every command and the read must be within its scopes, checked
@@ -52,11 +67,38 @@ def sync(backend: Backend, params: Params, _request: Request) -> Any:
         ratelimit.hit(backend, f"v6-write:{user['id']}", settings.write_rate_limit_per_minute)
     else:
         ratelimit.hit(backend, f"v6-sync:{user['id']}", settings.sync_rate_limit_per_minute)
-    answer = handle_sync(backend, user, params)
+    answer = handle_sync(backend, user, params, start)
     if batch:
         metrics.observe_commands(COMMANDS, batch, answer["SyncStatus"])
     # Full or incremental by the cursor the client sent (0: it holds nothing yet).
     metrics.observe_read(answer, full=not params.integer("seq_no", 0))
+    return answer
+
+
+def sync_inline(backend: Backend, params: Params, request: Request) -> Any | None:
+    """An incremental sync with nothing new, answered on the event loop from one statement
+    (token, user, counter, marks) on the loop's own connection; None hands the request to
+    ``sync`` in the thread pool. Anything that writes stays in the pool: commands, the
+    database rate counter, a token to seal again; so does any read of changed rows
+    (docs/performance.md, the read path)."""
+    if params.raw("commands") not in (None, "", "[]"):
+        return None
+    if backend.settings.sync_rate_limit_per_minute > 0:
+        return None  # the rate counter is a database write
+    with backend.loop_read() as conn:
+        start = reader.by_api_token(conn, params.raw("token") or "")
+    if start is None:
+        return None  # not the account's token (an app's, or none): the pool decides
+    request.state.sync_start = start
+    types, since = sync_reads(params)
+    if needs_rows(start, types, since, params.text("day_orders_timestamp")):
+        return None
+    token = users.open_api_token(backend, start.user) if "user" in types else ""
+    if token is None:
+        return None
+    day_orders = params.text("day_orders_timestamp")
+    answer = read(backend, start.user, types, since, day_orders, token, start, backend.loop_read)
+    metrics.observe_read(answer, full=False)
     return answer
 
 
@@ -122,10 +164,13 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+INLINE = {"sync": sync_inline}
+
+
 def routes() -> list[Route]:
     """One route per call, relative to the mount point."""
     return [
-        Route("/" + name, endpoint(handler, name), methods=["GET", "POST"])
+        Route("/" + name, endpoint(handler, name, INLINE.get(name)), methods=["GET", "POST"])
         for name, handler in HANDLERS.items()
     ]
 

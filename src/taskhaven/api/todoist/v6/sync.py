@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection, RowMapping
 from sqlalchemy.exc import DataError, IntegrityError
 
 from taskhaven.api.todoist.v6 import bounds, fullsync, render
@@ -18,7 +20,7 @@ from taskhaven.api.todoist.v6.errors import (
     map_error,
 )
 from taskhaven.api.todoist.v6.params import Params
-from taskhaven.core import changes, columns, notifications, sharing, users
+from taskhaven.core import changes, columns, notifications, reader, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
@@ -167,6 +169,28 @@ def wanted_types(raw: Any) -> set[str]:
     return names & set(RESOURCE_TYPES)
 
 
+# What each resource type reads beyond the user row, by mark (core/marks.py).
+_MARKS = {
+    "projects": "projects",
+    "items": "items",
+    "labels": "labels",
+    "notes": "notes",
+    "filters": "filters",
+    "reminders": "reminders",
+    "live_notifications": "live_notifications",
+}
+
+
+def needs_rows(start: reader.Start, types: set[str], since: int, day_orders: str | None) -> bool:
+    """Whether answering needs more than ``start``'s one row: a kind changed since the
+    client's number, or its day orders differ (core/marks.py)."""
+    since = changes.read_from(since, start.cursor)
+    if not start.skips_all((_MARKS[t] for t in types if t in _MARKS), since):
+        return True
+    current = start.user["day_orders_ts"]
+    return "day_orders" in types and day_orders is not None and day_orders != current
+
+
 def read(
     backend: Backend,
     user: RowMapping,
@@ -174,61 +198,101 @@ def read(
     since: int,
     day_orders_timestamp: str | None,
     presented_token: str | None = None,
+    start: reader.Start | None = None,
+    opener: Callable[[], AbstractContextManager[Connection]] | None = None,
 ) -> dict[str, Any]:
-    """The read half of a sync; the cursor is taken before any row (see changes.cursor)."""
+    """The read half of a sync; the cursor is taken before any row (see changes.cursor).
+
+    ``start`` (the user row, the counter and the marks, read in one statement) lets kinds
+    that did not change since ``since`` go unread; without it, it is read first here.
+    ``opener`` opens the read transaction (``backend.read`` by default); none is opened
+    when every requested kind is skipped.
+    """
     user_id = user["id"]
     # Before the read transaction: it may seal the token again under this server's key.
     token = users.api_token(backend, user, presented_token) if "user" in types else ""
-    with backend.read() as conn:
-        seq = changes.cursor(conn)
+    with reader.Lazy(opener or backend.read) as db:
+        if start is None:
+            start = reader.for_user(db.conn, user_id)
+        seq = start.cursor
         since = changes.read_from(since, seq)
-        user = users.get(conn, user_id)
+        user = start.user
         out: dict[str, Any] = {"seq_no": seq, "seq_no_global": seq, "UserId": user_id}
-        seen = changes.view(conn, user_id, since)  # shared projects, read once
+        # Kinds whose mark is at or below the client's number have nothing new: not read.
+        fresh = {t for t in types if t in _MARKS and not start.skip(_MARKS[t], since)}
+        # Shared projects, read once, and only when a kind that can be shared is read (the
+        # other kinds never look at it).
+        seen = changes.View([], [], [])
+        if fresh & {"projects", "items", "notes"}:
+            seen = changes.view(db.conn, user_id, since)
         for kind, key in _PLAIN.items():
             if kind in types:
-                out[key] = fullsync.rendered(conn, kind, user_id, since, seen)
+                out[key] = (
+                    fullsync.rendered(db.conn, kind, user_id, since, seen) if kind in fresh else []
+                )
         if "notes" in types:
-            found = fullsync.rendered(conn, "notes", user_id, since, seen)
+            found = (
+                fullsync.rendered(db.conn, "notes", user_id, since, seen)
+                if "notes" in fresh
+                else []
+            )
             out["Notes"] = [note for note in found if "item_id" in note]
             out["ProjectNotes"] = [note for note in found if "item_id" not in note]
         if "locations" in types:
             out["Locations"] = []
         if "user" in types:
             now = utcnow()
-            out["User"] = render.user(user, token, now, users.completed_today(conn, user, now))
+            out["User"] = render.user(user, token, now, reader.completed_today(db, start, now))
         if "live_notifications" in types:
-            notes_found = notifications.rows_since(conn, user_id, since)
-            senders = users.by_ids(conn, {row["from_uid"] for row in notes_found})
+            notes_found = (
+                notifications.rows_since(db.conn, user_id, since)
+                if "live_notifications" in fresh
+                else []
+            )
+            senders = (
+                users.by_ids(db.conn, {row["from_uid"] for row in notes_found})
+                if notes_found
+                else {}
+            )
             out["LiveNotifications"] = [render.live_notification(r, senders) for r in notes_found]
             out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
         if "day_orders" in types:
             current = user["day_orders_ts"]
             if day_orders_timestamp is not None and day_orders_timestamp != current:
-                orders = changes.day_orders(conn, user_id)
+                orders = changes.day_orders(db.conn, user_id)
                 out["DayOrders"] = {str(item_id): order for item_id, order in orders.items()}
             out["DayOrdersTimestamp"] = current
         if "collaborators" in types:
             # Complete lists every time (spec §2.2): the client replaces them wholesale.
-            out["Collaborators"] = [
-                render.collaborator(r) for r in sharing.collaborators(conn, user_id)
-            ]
-            out["CollaboratorStates"] = [
-                render.collaborator_state(s) for s in sharing.collaborator_states(conn, user_id)
-            ]
+            people, states = reader.collaborators(db, start)
+            out["Collaborators"] = [render.collaborator(r) for r in people]
+            out["CollaboratorStates"] = [render.collaborator_state(s) for s in states]
         if "notification_settings" in types:
             out["SettingsNotifications"] = users.notification_settings(user)
     return out
 
 
-def handle_sync(backend: Backend, user: RowMapping, params: Params) -> dict[str, Any]:
-    batch = parse_commands(params, backend.settings.max_commands_per_request)
+def sync_reads(params: Params) -> tuple[set[str], int]:
+    """The resource types a sync asks for and the number it syncs from."""
     raw_types = params.json("resource_types")
     if "include_notification_settings" in params and params.flag("include_notification_settings"):
         raw_types = [*(raw_types or []), "notification_settings"]
-    types = wanted_types(raw_types)
+    seq_no = params.integer("seq_no", 0) or 0
+    seq_no_global = params.integer("seq_no_global", seq_no) or 0
+    return wanted_types(raw_types), max(0, min(seq_no, seq_no_global))
+
+
+def handle_sync(
+    backend: Backend, user: RowMapping, params: Params, start: reader.Start | None = None
+) -> dict[str, Any]:
+    """Commands first (their own transaction), then the read. ``start`` is the caller's
+    token lookup (user, counter, marks); it is stale once commands ran, so it is used
+    only for a read-only sync."""
+    batch = parse_commands(params, backend.settings.max_commands_per_request)
+    types, since = sync_reads(params)
     response: dict[str, Any] = {}
     if batch:
+        start = None
         statuses, mapping = run_commands(backend, user["id"], batch)
         response = {"SyncStatus": statuses, "TempIdMapping": mapping}
         if not types:
@@ -237,11 +301,14 @@ def handle_sync(backend: Backend, user: RowMapping, params: Params) -> dict[str,
             with backend.read() as conn:
                 seq = changes.cursor(conn)
             return {"seq_no": seq, "seq_no_global": seq, "UserId": user["id"], **response}
-    seq_no = params.integer("seq_no", 0) or 0
-    seq_no_global = params.integer("seq_no_global", seq_no) or 0
-    since = max(0, min(seq_no, seq_no_global))
     out = read(
-        backend, user, types, since, params.text("day_orders_timestamp"), params.raw("token")
+        backend,
+        user,
+        types,
+        since,
+        params.text("day_orders_timestamp"),
+        params.raw("token"),
+        start,
     )
     out.update(response)
     return out

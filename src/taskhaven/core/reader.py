@@ -1,0 +1,165 @@
+"""The start of every sync read, in one statement: who is asking, the counter, their marks.
+
+``Start`` carries the user row, the cursor (the counter, read in the same statement as the
+marks, so the marks cover every change numbered up to it: core/marks.py) and the marks. A
+sync whose ``since`` is at or past a kind's mark skips that kind; one at or past all of them
+is answered from this one row.
+
+Values that cost a query but change only with a mark (completions today, collaborator lists)
+are remembered per process under the marks they were read at: a mark only goes up, so a
+value remembered under the current marks is still the current value, in any process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, RowMapping, bindparam, select
+
+from taskhaven.core import marks, security, sharing, users, zones
+from taskhaven.core.errors import NotFound
+from taskhaven.core.marks import Marks
+from taskhaven.store.schema import change_counter, sessions, user_marks
+from taskhaven.store.schema import users as users_table
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Start:
+    user: RowMapping
+    cursor: int
+    marks: Marks | None
+
+    def skip(self, kind: str, since: int) -> bool:
+        """Nothing of ``kind`` the user sees changed after ``since`` (core/marks.py)."""
+        return marks.skip(self.marks, kind, since)
+
+    def skips_all(self, kinds: Any, since: int) -> bool:
+        return all(self.skip(kind, since) for kind in kinds)
+
+
+_COUNTER = select(change_counter.c.value).where(change_counter.c.id == 1).scalar_subquery()
+_JOINED = users_table.outerjoin(user_marks, user_marks.c.user_id == users_table.c.id)
+# Built once: the token lookup goes by the unique digest index.
+_BY_TOKEN = (
+    select(users_table, *marks.columns(), _COUNTER.label("cursor"))
+    .select_from(_JOINED)
+    .where(users_table.c.api_token_digest == bindparam("digest"))
+)
+_BY_ID = (
+    select(users_table, *marks.columns(), _COUNTER.label("cursor"))
+    .select_from(_JOINED)
+    .where(users_table.c.id == bindparam("user_id"))
+)
+_SESSION_KEYS = [column.key for column in sessions.c]
+_SESSION = [sessions.c[name].label(f"session_{name}") for name in _SESSION_KEYS]
+_BY_SESSION = (
+    select(users_table, *marks.columns(), _COUNTER.label("cursor"), *_SESSION)
+    .select_from(_JOINED.join(sessions, sessions.c.user_id == users_table.c.id))
+    .where(sessions.c.token_digest == bindparam("digest"))
+)
+
+
+def _start(row: RowMapping) -> Start:
+    return Start(user=row, cursor=int(row["cursor"]), marks=marks.marks_of(row))
+
+
+def by_api_token(conn: Connection, token: str) -> Start | None:
+    """The account whose API token this is, or None (maybe an app's token: see grants)."""
+    if not token:
+        return None
+    row = conn.execute(_BY_TOKEN, {"digest": security.digest(token)}).mappings().first()
+    return None if row is None else _start(row)
+
+
+def for_user(conn: Connection, user_id: int) -> Start:
+    row = conn.execute(_BY_ID, {"user_id": user_id}).mappings().first()
+    if row is None:
+        raise NotFound("user")
+    return _start(row)
+
+
+def by_session(conn: Connection, token: str) -> tuple[Start, RowMapping] | None:
+    """The session row (its columns as ``id``, ``user_id``...) and the start of a read for
+    its user, or None for an unknown token (the caller checks revocation and expiry)."""
+    if not token or len(token) > 256:
+        return None
+    wanted = security.digest(token)
+    row = conn.execute(_BY_SESSION, {"digest": wanted}).mappings().first()
+    if row is None or not security.same(row["session_token_digest"], wanted):
+        return None
+    session = {name: row[f"session_{name}"] for name in _SESSION_KEYS}
+    return _start(row), session  # type: ignore[return-value]
+
+
+# Per-process memo: key (which includes the marks the value depends on) -> value.
+_MEMO: dict[Hashable, Any] = {}
+_MEMO_SIZE = 4096
+
+
+def _remember(key: Hashable, compute: Callable[[], T]) -> T:
+    if key in _MEMO:
+        return _MEMO[key]  # type: ignore[no-any-return]
+    value = compute()
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()  # crude, but bounded; a miss only costs the query it saves
+    _MEMO[key] = value
+    return value
+
+
+def completed_today(db: Lazy, start: Start, now: datetime) -> int:
+    """``users.completed_today``, read again only when the user's items changed (the items
+    mark) or their day did (zone and date are part of the key)."""
+    user = start.user
+    if start.marks is None:
+        return users.completed_today(db.conn, user, now)
+    zone = user["timezone"]
+    day = now.astimezone(zones.zone_or_utc(zone)).date()
+    key = ("completed_today", user["id"], start.marks["items"], zone, day)
+    return _remember(key, lambda: users.completed_today(db.conn, user, now))
+
+
+def collaborators(db: Lazy, start: Start) -> tuple[list[RowMapping], list[dict[str, Any]]]:
+    """The user's complete collaborator lists (``sharing.collaborators`` and
+    ``collaborator_states``), read again only when their projects or collaborators marks
+    moved: every change that can alter them stamps one of the two (core/marks.py)."""
+    user_id = int(start.user["id"])
+
+    def compute() -> tuple[list[RowMapping], list[dict[str, Any]]]:
+        conn = db.conn
+        return sharing.collaborators(conn, user_id), sharing.collaborator_states(conn, user_id)
+
+    if start.marks is None:
+        return compute()
+    key = ("collaborators", user_id, start.marks["projects"], start.marks["collaborators"])
+    return _remember(key, compute)
+
+
+class Lazy:
+    """A read transaction opened on first use: a sync that finds nothing new opens none."""
+
+    def __init__(self, opener: Callable[[], AbstractContextManager[Connection]]) -> None:
+        self._opener = opener
+        self._stack = ExitStack()
+        self._conn: Connection | None = None
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self._stack.enter_context(self._opener())
+        return self._conn
+
+    @property
+    def opened(self) -> bool:
+        return self._conn is not None
+
+    def __enter__(self) -> Lazy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.__exit__(*exc)  # type: ignore[arg-type]
