@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
-from taskhaven.core import columns, security
+from taskhaven.core import columns, reader, security
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import AuthenticationFailed, NotFound
 from taskhaven.store.schema import sessions, users
@@ -113,6 +113,30 @@ def _live(conn: Connection, token: str) -> RowMapping | None:
     if row["revoked"] or row["expires_at"] <= utcnow():
         return None
     return row
+
+
+def start_read(conn: Connection, token: str) -> tuple[reader.Start, Session, bool] | None:
+    """``authenticate``'s lookup as one statement that also reads the counter and the
+    user's marks (core/reader.py): the start of a read, the session, and whether its
+    ``last_used_at`` is due a write (``touch``). None for a token that opens no session."""
+    found = reader.by_session(conn, token)
+    if found is None:
+        return None
+    start, row = found
+    if row["revoked"] or row["expires_at"] <= utcnow():
+        return None
+    session = Session.from_row(row)  # type: ignore[arg-type]
+    return start, session, utcnow() - session.last_used_at >= _TOUCH_EVERY
+
+
+def touch(backend: Backend, session: Session) -> None:
+    """Record that the session was used now (see ``_TOUCH_EVERY``)."""
+    # Race: two requests may both touch; either timestamp is right, and the WHERE keeps
+    # a concurrent revocation from being undone (we never write ``revoked`` here).
+    with backend.plain_write() as conn:
+        conn.execute(
+            update(sessions).where(sessions.c.id == session.id).values(last_used_at=utcnow())
+        )
 
 
 def authenticate(backend: Backend, token: str) -> tuple[RowMapping, Session]:

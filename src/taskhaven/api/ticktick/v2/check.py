@@ -15,9 +15,9 @@ from starlette.routing import BaseRoute, Route
 
 from taskhaven.api.ticktick import codes as mapping
 from taskhaven.api.ticktick.v2 import render
-from taskhaven.api.ticktick.v2.auth import current_user
+from taskhaven.api.ticktick.v2.auth import current_user, session_token
 from taskhaven.api.ticktick.v2.http import endpoint
-from taskhaven.core import changes, groups, labels, snapshot, visibility
+from taskhaven.core import changes, groups, labels, reader, sessions, snapshot, visibility
 from taskhaven.core.backend import Backend
 from taskhaven.core.ids import inbox_oid
 from taskhaven.core.rows import Row
@@ -62,46 +62,120 @@ def _task_bean(conn: Connection, user: RowMapping, since: int) -> dict[str, Any]
     }
 
 
-def snapshot_since(backend: Backend, user: RowMapping, since: int) -> dict[str, Any]:
-    """The answer for a reader at ``since``; 0 is the full snapshot strict clients expect."""
+# The kinds a check point answers, and the mark each one follows (core/marks.py).
+_KINDS: dict[snapshot.Kind, str] = {"projects": "projects", "groups": "groups", "labels": "labels"}
+_READS = ("items", *_KINDS.values())
+
+
+def _nothing_new() -> dict[str, Any]:
+    return {
+        "update": [],
+        "add": [],
+        "delete": [],
+        "empty": True,
+        "tagUpdate": [],
+    }
+
+
+def snapshot_since(
+    backend: Backend, user: RowMapping, since: int, start: reader.Start | None = None
+) -> dict[str, Any]:
+    """The answer for a reader at ``since``; 0 is the full snapshot strict clients expect.
+
+    ``start`` (user, counter and marks in one statement) lets kinds that did not change
+    since ``since`` go unread; without it, it is read first here.
+    """
     user_id = user["id"]
-    with backend.read() as conn:
-        cursor = changes.cursor(conn)
+    with reader.Lazy(backend.read) as db:
+        if start is None:
+            start = reader.for_user(db.conn, user_id)
+        cursor = start.cursor
         since = changes.read_from(since, cursor)
-        bean = _task_bean(conn, user, since)
         full = since == 0
+        if start.skip("items", since):
+            bean = _nothing_new()
+        else:
+            bean = _task_bean(db.conn, start.user, since)
 
         def when_changed(kind: snapshot.Kind, build: Any) -> Any:
             # Whole arrays whenever any member changed (absence = deleted), else null.
-            if full or snapshot.changed_since(conn, kind, user_id, since):
-                return build(conn, user_id)
+            if start.skip(_KINDS[kind], since):
+                return None
+            if full or snapshot.changed_since(db.conn, kind, user_id, since):
+                return build(db.conn, user_id)
             return None
 
-        return {
-            "checkPoint": mapping.check_point(cursor),
-            "inboxId": inbox_oid(user_id),
-            "projectProfiles": when_changed("projects", _projects),
-            "projectGroups": when_changed("groups", _groups),
-            "tags": when_changed("labels", _tags),
-            "syncTaskBean": bean,
-            "checks": None,
-            "filters": [] if full else None,
-            "syncOrderBean": {"orderByType": {}},
-            "syncOrderBeanV3": {"orderByType": {}},
-            "syncTaskOrderBean": {
-                "taskOrderByDate": {},
-                "taskOrderByPriority": {},
-                "taskOrderByProject": {},
-            },
-            "remindChanges": [],
-        }
+        return _answer(
+            cursor,
+            user_id,
+            bean,
+            full,
+            when_changed("projects", _projects),
+            when_changed("groups", _groups),
+            when_changed("labels", _tags),
+        )
+
+
+def _answer(
+    cursor: int,
+    user_id: int,
+    bean: dict[str, Any],
+    full: bool,
+    projects: Any = None,
+    project_groups: Any = None,
+    tags: Any = None,
+) -> dict[str, Any]:
+    return {
+        "checkPoint": mapping.check_point(cursor),
+        "inboxId": inbox_oid(user_id),
+        "projectProfiles": projects,
+        "projectGroups": project_groups,
+        "tags": tags,
+        "syncTaskBean": bean,
+        "checks": None,
+        "filters": [] if full else None,
+        "syncOrderBean": {"orderByType": {}},
+        "syncOrderBeanV3": {"orderByType": {}},
+        "syncTaskOrderBean": {
+            "taskOrderByDate": {},
+            "taskOrderByPriority": {},
+            "taskOrderByProject": {},
+        },
+        "remindChanges": [],
+    }
 
 
 def batch_check(backend: Backend, request: Request, _body: Any) -> Any:
-    user = current_user(backend, request)
+    start: reader.Start | None = getattr(request.state, "check_start", None)
+    user = current_user(backend, request) if start is None else start.user
     since = mapping.since_check_point(request.path_params["check_point"])
-    return snapshot_since(backend, user, since)
+    return snapshot_since(backend, user, since, start)
+
+
+def batch_check_inline(backend: Backend, request: Request, _body: Any) -> Any | None:
+    """A check with nothing new, answered on the event loop from one statement (session,
+    user, counter, marks) on the loop's own connection; None hands the request to
+    ``batch_check`` in the thread pool (a session due a ``last_used_at`` write, an unknown
+    session, or anything changed: docs/performance.md, the read path)."""
+    since = mapping.since_check_point(request.path_params["check_point"])
+    with backend.loop_read() as conn:
+        found = sessions.start_read(conn, session_token(request))
+    if found is None:
+        return None
+    start, _session, due = found
+    if due:
+        return None
+    request.state.check_start = start
+    if not start.skips_all(_READS, changes.read_from(since, start.cursor)):
+        return None
+    return _answer(start.cursor, int(start.user["id"]), _nothing_new(), False)
 
 
 def routes(prefix: str) -> list[BaseRoute]:
-    return [Route(prefix + "/batch/check/{check_point}", endpoint(batch_check), methods=["GET"])]
+    return [
+        Route(
+            prefix + "/batch/check/{check_point}",
+            endpoint(batch_check, inline=batch_check_inline),
+            methods=["GET"],
+        )
+    ]

@@ -72,9 +72,16 @@ def parse(model: type[T] | TypeAdapter[T], data: Any) -> T:
 
 
 def endpoint(
-    handler: Callable[[Backend, Request, Any], Any], *, body: bool = False
+    handler: Callable[[Backend, Request, Any], Any],
+    *,
+    body: bool = False,
+    inline: Callable[[Backend, Request, Any], Any | None] | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
-    """Read the body (when the route has one), run the handler off the event loop, map errors."""
+    """Read the body (when the route has one), run the handler off the event loop, map errors.
+
+    ``inline`` may answer first, on the loop, when it can do so without writing or a long
+    read (docs/performance.md, the read path); when it returns None the handler runs.
+    """
 
     async def run(request: Request) -> Response:
         backend: Backend = request.app.state.backend
@@ -84,7 +91,9 @@ def endpoint(
             else:
                 require_json(request, has_body=False)
                 payload = None
-            result = await run_in_threadpool(handler, backend, request, payload)
+            result = inline(backend, request, payload) if inline is not None else None
+            if result is None:
+                result = await run_in_threadpool(handler, backend, request, payload)
         except (DomainError, V2Error) as exc:
             return map_error(exc)
         if isinstance(result, Response):

@@ -36,7 +36,9 @@ def upgrade() -> None:
         "user_marks",
         sa.Column("user_id", Id, autoincrement=False, nullable=False),
         *(sa.Column(kind, sa.BigInteger(), nullable=False) for kind in KINDS),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_user_marks_user_id_users")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_marks_user_id_users")
+        ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_marks")),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
