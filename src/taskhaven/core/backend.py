@@ -218,9 +218,9 @@ class Backend:
             with self.read() as conn:
                 yield conn
             return
+        if self._loop_conn is None or self._loop_conn.closed or self._loop_conn.invalidated:
+            self._loop_conn = self.engine.connect()
         conn = self._loop_conn
-        if conn is None or conn.closed or conn.invalidated:
-            conn = self._loop_conn = self.engine.connect()
         try:
             with conn.begin():
                 yield conn

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Table, literal, select, union_all, update
+from sqlalchemy import Connection, RowMapping, Table, literal, select, union_all, update
 
 from taskhaven.core import visibility
 from taskhaven.core.limits import IN_CHUNK
@@ -123,7 +123,7 @@ def stamp(conn: Connection, writer: int, touched: Iterable[str], first: int, las
             add(viewers, _VIEWER_KINDS)
     if "live_notifications" in tables:
         query = select(live_notifications.c.user_id).where(live_notifications.c.seq >= first)
-        add((uid for (uid,) in conn.execute(query.distinct())), ["live_notifications"])
+        add((row[0] for row in conn.execute(query.distinct())), ["live_notifications"])
     if "users" in tables:
         changed = [
             int(uid) for (uid,) in conn.execute(select(users.c.id).where(users.c.seq >= first))
@@ -220,14 +220,14 @@ def _write(conn: Connection, stamps: Mapping[int, set[str]], last: int) -> None:
         if kinds:
             by_kinds.setdefault(frozenset(kinds), []).append(uid)
     missing: list[int] = []
-    for kinds, uids in by_kinds.items():
+    for kind_set, uids in by_kinds.items():
         uids.sort()
         for start in range(0, len(uids), IN_CHUNK):
             chunk = uids[start : start + IN_CHUNK]
             result = conn.execute(
                 update(user_marks)
                 .where(user_marks.c.user_id.in_(chunk))
-                .values(dict.fromkeys(sorted(kinds), last))
+                .values(dict.fromkeys(sorted(kind_set), last))
             )
             if result.rowcount != len(chunk):
                 missing.extend(chunk)
@@ -246,7 +246,7 @@ def _write(conn: Connection, stamps: Mapping[int, set[str]], last: int) -> None:
             conn.execute(user_marks.insert(), rows)
 
 
-def marks_of(row: Mapping[str, Any]) -> dict[str, int] | None:
+def marks_of(row: RowMapping) -> dict[str, int] | None:
     """The marks carried by a row read with ``columns()`` (None: the user has none yet)."""
     if row.get("mark_items") is None:
         return None

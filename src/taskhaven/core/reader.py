@@ -112,6 +112,17 @@ def _remember(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def recall(key: Hashable) -> Any:
+    """A value ``keep`` stored under ``key`` (which must name the marks it depends on)."""
+    return _MEMO.get(key)
+
+
+def keep(key: Hashable, value: Any) -> None:
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = value
+
+
 def completed_today(db: Lazy, start: Start, now: datetime) -> int:
     """``users.completed_today``, read again only when the user's items changed (the items
     mark) or their day did (zone and date are part of the key)."""

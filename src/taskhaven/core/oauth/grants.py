@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import RowMapping, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, delete, insert, or_, select, update
 
-from taskhaven.core import security
+from taskhaven.core import reader, security
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import AuthenticationFailed, NotFound
 from taskhaven.core.oauth import scopes as scope_rules
 from taskhaven.core.oauth.apps import App
-from taskhaven.store.schema import oauth_apps, oauth_codes, oauth_tokens, users
+from taskhaven.store.schema import oauth_apps, oauth_codes, oauth_tokens
 
 MAX_CODE = 256
 MAX_TOKEN = 256
@@ -60,6 +62,8 @@ class Grant:
     client_id: str
     scopes: tuple[str, ...]
     expires_at: datetime
+    # The user row with the counter and the user's marks, read together (core/reader.py).
+    start: reader.Start | None = None
 
     @property
     def user_id(self) -> int:
@@ -249,16 +253,22 @@ def _token_row(conn: object, token: str) -> RowMapping | None:
     return row  # type: ignore[no-any-return]
 
 
-def authenticate(backend: Backend, token: str, family: str | None = None) -> Grant:
+def authenticate(
+    backend: Backend,
+    token: str,
+    family: str | None = None,
+    opener: Callable[[], AbstractContextManager[Connection]] | None = None,
+) -> Grant:
     """The live grant behind a bearer token; AuthenticationFailed for an unknown, expired or
-    revoked token, or one granted for the other protocol family."""
-    with backend.read() as conn:
+    revoked token, or one granted for the other protocol family. ``opener`` opens the read
+    (``backend.read`` by default; ``backend.loop_read`` on the event loop)."""
+    with (opener or backend.read)() as conn:
         row = _token_row(conn, token)
-        user = (
-            conn.execute(select(users).where(users.c.id == row["user_id"])).mappings().first()
-            if row is not None
-            else None
-        )
+        try:
+            start = reader.for_user(conn, row["user_id"]) if row is not None else None
+        except NotFound:
+            start = None
+    user = start.user if start is not None else None
     if row is None or user is None or row["revoked"] or row["expires_at"] <= utcnow():
         raise AuthenticationFailed("Invalid token")
     held = tuple(row["scope"].split())
@@ -271,6 +281,7 @@ def authenticate(backend: Backend, token: str, family: str | None = None) -> Gra
         client_id=row["client_id"],
         scopes=held,
         expires_at=row["expires_at"],
+        start=start,
     )
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection, RowMapping
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from taskhaven.api.ticktick.v1.errors import V1Error, map_error
-from taskhaven.core import columns, ratelimit
+from taskhaven.core import columns, ratelimit, reader
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import AuthenticationFailed, DomainError
 from taskhaven.core.oauth import grants, scopes
@@ -56,7 +57,17 @@ def bearer(request: Request) -> str:
 
 def authenticate(backend: Backend, request: Request, scope: str) -> RowMapping:
     """The user behind a TickTick-scoped token that grants ``scope``; rate-limited per user."""
-    grant = grants.authenticate(backend, bearer(request), family=scopes.TICKTICK)
+    return authenticate_grant(backend, request, scope).user
+
+
+def authenticate_grant(
+    backend: Backend,
+    request: Request,
+    scope: str,
+    opener: Callable[[], AbstractContextManager[Connection]] | None = None,
+) -> grants.Grant:
+    """``authenticate``, with the grant (whose ``start`` carries the user's marks)."""
+    grant = grants.authenticate(backend, bearer(request), family=scopes.TICKTICK, opener=opener)
     scopes.require(grant.scopes, scope)
     settings = backend.settings
     if request.method in ("GET", "HEAD"):
@@ -64,7 +75,7 @@ def authenticate(backend: Backend, request: Request, scope: str) -> RowMapping:
     else:
         # Writes are never refused by the read limit, only by their own abuse ceiling.
         ratelimit.hit(backend, f"v1-write:{grant.user_id}", settings.write_rate_limit_per_minute)
-    return grant.user
+    return grant
 
 
 async def read_json(request: Request) -> Any:
@@ -92,6 +103,16 @@ def parse(model: type[T], data: Any) -> T:
         raise V1Error(400, "invalid_parameter", f"Invalid request: {problems}") from exc
 
 
+def _memo_key(request: Request, grant: grants.Grant) -> tuple[Any, ...] | None:
+    """A GET's answer depends only on what its user can see, so it is remembered under
+    every one of the user's marks: any change the user could see moves one of them
+    (core/marks.py), and the answer is built again."""
+    start = grant.start
+    if start is None or start.marks is None:
+        return None
+    return ("v1", request.url.path, grant.user_id, tuple(start.marks.values()))
+
+
 def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[Response]]:
     """Authenticate (``tasks:write`` for writes, ``tasks:read`` for reads), read the body,
     run the handler off the event loop, map errors. A handler's None is an empty 200."""
@@ -101,9 +122,18 @@ def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[
         backend: Backend = request.app.state.backend
         try:
             body = await read_json(request) if request.method == "POST" else None
-            user = await run_in_threadpool(authenticate, backend, request, scope)
-            call = Call(backend, user, dict(request.path_params), body)
-            result = await run_in_threadpool(handler, call)
+            if not write and backend.settings.sync_rate_limit_per_minute <= 0:
+                # No rate counter to write: the token lookup is one short read, on the loop.
+                grant = authenticate_grant(backend, request, scope, backend.loop_read)
+            else:
+                grant = await run_in_threadpool(authenticate_grant, backend, request, scope)
+            call = Call(backend, grant.user, dict(request.path_params), body)
+            key = None if write else _memo_key(request, grant)
+            result = reader.recall(key) if key is not None else None
+            if result is None:
+                result = await run_in_threadpool(handler, call)
+                if key is not None and result is not None:
+                    reader.keep(key, result)
         except (DomainError, V1Error) as exc:
             return map_error(exc)
         if result is None:
