@@ -35,9 +35,9 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from taskhaven.api.todoist.v6.http import json_response
-from taskhaven.api.todoist.v6.sync import read, run_commands
+from taskhaven.api.todoist.v6.sync import RESOURCE_TYPES, read, run_commands
 from taskhaven.app import create_app
-from taskhaven.core import users
+from taskhaven.core import reader, users
 from taskhaven.core.backend import Backend
 from taskhaven.settings import Settings
 from taskhaven.store.schema import items
@@ -234,17 +234,48 @@ def bench_full(backend: Backend, size: int, repeat: int) -> tuple[Timing, Timing
     return result
 
 
+def bench_empty(backend: Backend, size: int, repeat: int) -> tuple[Timing, Timing]:
+    """An incremental sync of every resource type with nothing new, in process: with the
+    marks (token, user, counter and marks in one statement, nothing else read) against the
+    same read with the marks ignored (every kind read, as before the marks)."""
+    user = new_user(backend)
+    fill(backend, user, size)
+    token = users.api_token(backend, user)
+    every = set(RESOURCE_TYPES)
+    with backend.read() as conn:
+        since = reader.for_user(conn, user["id"]).cursor
+
+    def ours() -> None:
+        with backend.read() as conn:
+            start = reader.by_api_token(conn, token)
+        assert start is not None
+        out = read(backend, start.user, every, since, None, token, start)
+        assert out["Items"] == []
+
+    def baseline() -> None:
+        with backend.read() as conn:
+            start = reader.by_api_token(conn, token)
+        assert start is not None
+        blind = reader.Start(start.user, start.cursor, None)
+        out = read(backend, start.user, every, since, None, token, blind)
+        assert out["Items"] == []
+
+    return timed(ours, baseline, repeat)
+
+
 def bench_http(backend: Backend, repeat: int) -> tuple[Timing, Timing]:
     """An empty incremental sync through the whole HTTP stack vs a bare Starlette JSON route."""
     user = new_user(backend)
     token = users.api_token(backend, user)
+    with backend.read() as conn:
+        since = reader.for_user(conn, user["id"]).cursor
 
     async def hello(_request: Request) -> Response:
         return Response(b'{"seq_no":1}', media_type="application/json")
 
     bare = TestClient(Starlette(routes=[Route("/API/v6/sync", hello, methods=["POST"])]))
     ours_client = TestClient(create_app(backend.settings, backend))
-    form = {"token": token, "seq_no": "999999999", "resource_types": '["items"]'}
+    form = {"token": token, "seq_no": str(since), "resource_types": '["all"]'}
 
     def ours() -> None:
         assert ours_client.post("/API/v6/sync", data=form).status_code == 200
@@ -276,6 +307,14 @@ def main() -> int:
         full_size = sizes[1]
         full = make_backend(tmp, "full.db")
         rows.append((f"full sync of {full_size} items", *bench_full(full, full_size, 5)))
+        empty = make_backend(tmp, "empty.db")
+        rows.append(
+            (
+                f"empty incr. sync, all types, {full_size} items (vs no marks)",
+                *bench_empty(empty, full_size, args.repeat),
+            )
+        )
+        empty.dispose()
         rows.append(("empty sync over HTTP (vs bare Starlette)", *bench_http(backend, args.repeat)))
         backend.dispose()
         full.dispose()

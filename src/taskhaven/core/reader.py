@@ -34,6 +34,9 @@ class Start:
     user: RowMapping
     cursor: int
     marks: Marks | None
+    # The account's API token when the start was found by it (its digest matched): what
+    # the User object carries, with no need to open the sealed copy.
+    token: str | None = None
 
     def skip(self, kind: str, since: int) -> bool:
         """Nothing of ``kind`` the user sees changed after ``since`` (core/marks.py)."""
@@ -74,7 +77,10 @@ def by_api_token(conn: Connection, token: str) -> Start | None:
     if not token:
         return None
     row = conn.execute(_BY_TOKEN, {"digest": security.digest(token)}).mappings().first()
-    return None if row is None else _start(row)
+    if row is None or not security.same(row["api_token_digest"], security.digest(token)):
+        return None
+    start = _start(row)
+    return Start(start.user, start.cursor, start.marks, token)
 
 
 def for_user(conn: Connection, user_id: int) -> Start:

@@ -273,15 +273,6 @@ def api_token(backend: Backend, user: Row, presented: str | None = None) -> str:
     return presented or ""
 
 
-def open_api_token(backend: Backend, user: Row) -> str | None:
-    """The user's API token in the clear, or None when this server's key cannot open it
-    (``api_token`` then knows what to do, with a write)."""
-    try:
-        return backend.box.open(user["api_token_enc"])
-    except ValueError:
-        return None
-
-
 def rotate_api_token(backend: Backend, user: Row) -> str:
     """A new API token for ``user``; the old one stops working at once."""
     token = security.new_api_token()

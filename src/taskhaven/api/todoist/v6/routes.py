@@ -79,7 +79,7 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     """An incremental sync with nothing new, answered on the event loop from one statement
     (token, user, counter, marks) on the loop's own connection; None hands the request to
     ``sync`` in the thread pool. Anything that writes stays in the pool: commands, the
-    database rate counter, a token to seal again; so does any read of changed rows
+    database rate counter; so does any read of changed rows
     (docs/performance.md, the read path)."""
     if params.raw("commands") not in (None, "", "[]"):
         return None
@@ -93,11 +93,10 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     types, since = sync_reads(params)
     if needs_rows(start, types, since, params.text("day_orders_timestamp")):
         return None
-    token = users.open_api_token(backend, start.user) if "user" in types else ""
-    if token is None:
-        return None
     day_orders = params.text("day_orders_timestamp")
-    answer = read(backend, start.user, types, since, day_orders, token, start, backend.loop_read)
+    answer = read(
+        backend, start.user, types, since, day_orders, start.token, start, backend.loop_read
+    )
     metrics.observe_read(answer, full=False)
     return answer
 

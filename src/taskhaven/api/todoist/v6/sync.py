@@ -210,7 +210,10 @@ def read(
     """
     user_id = user["id"]
     # Before the read transaction: it may seal the token again under this server's key.
-    token = users.api_token(backend, user, presented_token) if "user" in types else ""
+    token = ""
+    if "user" in types:
+        known = start.token if start is not None else None
+        token = known or users.api_token(backend, user, presented_token)
     with reader.Lazy(opener or backend.read) as db:
         if start is None:
             start = reader.for_user(db.conn, user_id)
