@@ -14,6 +14,8 @@ from sqlalchemy import event
 from tests.conftest import register
 from tests.servers import RunningServer
 from tests.sync.helpers import command
+from tests.v2.batch_helpers import v2_account
+from tests.v2.clients import get
 
 _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -65,3 +67,22 @@ def test_one_change_reads_only_its_kind(server: RunningServer) -> None:
     assert [label["name"] for label in body["Labels"]] == ["x"]
     assert len(seen) == 2, seen
     assert "labels" in seen[1] and "items" not in seen[1]
+
+
+def test_a_v2_check_with_nothing_new_is_one_statement(server: RunningServer) -> None:
+    account = v2_account(server)
+    full = get(server, "batch/check/0", account.token).json()
+    with counted(server) as seen:
+        response = get(server, f"batch/check/{full['checkPoint']}", account.token)
+    body = response.json()
+    assert response.status_code == 200, response.text
+    assert body["checkPoint"] == full["checkPoint"]
+    assert body["syncTaskBean"]["empty"] is True and body["projectProfiles"] is None
+    assert len(seen) == 1, seen
+    # A change to one list: read again, and only what may have changed.
+    sync(server, account.user["token"], commands=[command("label_add", {"name": "t"})])
+    with counted(server) as seen:
+        body = get(server, f"batch/check/{full['checkPoint']}", account.token).json()
+    assert [tag["name"] for tag in body["tags"]] == ["t"]
+    assert body["syncTaskBean"]["empty"] is True and body["projectProfiles"] is None
+    assert not any("FROM items" in statement for statement in seen), seen
