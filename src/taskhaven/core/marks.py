@@ -32,6 +32,7 @@ from taskhaven.core import visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.store.schema import (
     MARK_KINDS,
+    departures,
     filters,
     items,
     labels,
@@ -63,7 +64,7 @@ _OF_PROJECT = {"projects", "items", "notes"}
 _MEMBERSHIP_KINDS = frozenset(("projects", "items", "notes", "collaborators"))
 # Everyone who sees a project whose membership changed: its member count, its collaborators.
 _VIEWER_KINDS = frozenset(("projects", "collaborators"))
-TRACKED = frozenset((*_OWNED, "project_members", "live_notifications", "users"))
+TRACKED = frozenset((*_OWNED, "project_members", "live_notifications", "users", "departures"))
 
 
 def skip(marks: Marks | None, kind: str, since: int) -> bool:
@@ -121,6 +122,16 @@ def stamp(conn: Connection, writer: int, touched: Iterable[str], first: int, las
         add([uid for _pid, uid in found if uid is not None], _MEMBERSHIP_KINDS)
         for viewers in context.viewers({int(pid): set() for pid, _uid in found}).values():
             add(viewers, _VIEWER_KINDS)
+    if "departures" in tables:
+        # A row moved out of a project some viewer cannot follow (core/departures.py):
+        # everyone who sees the project it left gets its kind.
+        left: dict[int, set[str]] = {}
+        query = select(departures.c.project_id, departures.c.kind).where(departures.c.seq >= first)
+        for pid, kind in conn.execute(query.distinct()):
+            if kind in MARK_KINDS:
+                left.setdefault(int(pid), set()).add(str(kind))
+        for pid, viewers in context.viewers(left).items():
+            add(viewers, left[pid])
     if "live_notifications" in tables:
         query = select(live_notifications.c.user_id).where(live_notifications.c.seq >= first)
         add((row[0] for row in conn.execute(query.distinct())), ["live_notifications"])
