@@ -9,6 +9,7 @@ import time
 from taskhaven.core import events
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import LimitExceeded
+from taskhaven.core.limitstores import MemoryCounters
 
 clock = time.time
 """The wall clock windows are cut from (the same on every process; tests replace it)."""
@@ -23,6 +24,13 @@ def retry_after(window_seconds: int, now: float | None = None) -> int:
 
 def _window(window_seconds: int, now: float) -> int:
     return int(now // window_seconds)
+
+
+def counts_in_memory(backend: Backend) -> bool:
+    """Whether counting is a dictionary update in this process (one process serving alone):
+    then a request may count on the event loop; a database or Redis count is I/O and is
+    made in the thread pool (docs/performance.md, the read path)."""
+    return isinstance(backend.counters, MemoryCounters)
 
 
 def hit(backend: Backend, key: str, limit: int, window_seconds: int = 60) -> None:

@@ -122,8 +122,10 @@ def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[
         backend: Backend = request.app.state.backend
         try:
             body = await read_json(request) if request.method == "POST" else None
-            if not write and backend.settings.sync_rate_limit_per_minute <= 0:
-                # No rate counter to write: the token lookup is one short read, on the loop.
+            limited = backend.settings.sync_rate_limit_per_minute > 0
+            if not write and (not limited or ratelimit.counts_in_memory(backend)):
+                # No rate counter to write (none, or one in memory): the token lookup is one
+                # short read, on the loop.
                 grant = authenticate_grant(backend, request, scope, backend.loop_read)
             else:
                 grant = await run_in_threadpool(authenticate_grant, backend, request, scope)

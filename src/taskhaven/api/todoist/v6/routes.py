@@ -83,8 +83,9 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     (docs/performance.md, the read path)."""
     if params.raw("commands") not in (None, "", "[]"):
         return None
-    if backend.settings.sync_rate_limit_per_minute > 0:
-        return None  # the rate counter is a database write
+    limit = backend.settings.sync_rate_limit_per_minute
+    if limit > 0 and not ratelimit.counts_in_memory(backend):
+        return None  # the rate counter is a database or Redis write
     with backend.loop_read() as conn:
         start = reader.by_api_token(conn, params.raw("token") or "")
     if start is None:
@@ -93,6 +94,8 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     types, since = sync_reads(params)
     if needs_rows(start, types, since, params.text("day_orders_timestamp")):
         return None
+    # Counted only once answering here is decided: a request handed on is counted by ``sync``.
+    ratelimit.hit(backend, f"v6-sync:{start.user['id']}", limit)
     day_orders = params.text("day_orders_timestamp")
     answer = read(
         backend, start.user, types, since, day_orders, start.token, start, backend.loop_read
