@@ -107,7 +107,7 @@ SERVER_WRITTEN = {
     ("oauth_codes", "redirect_uri"), ("oauth_codes", "scope"), ("oauth_codes", "code_challenge"),
     ("oauth_codes", "code_challenge_method"), ("oauth_tokens", "token_digest"),
     ("oauth_tokens", "scope"), ("command_results", "uuid"), ("command_results", "temp_id"),
-    ("temp_ids", "temp_id"),
+    ("temp_ids", "temp_id"), ("departures", "kind"),
     # Colours are stored as the #rrggbb they are normalised to; the wire's text is COLOUR.
     ("projects", "color"), ("labels", "color"), ("filters", "color"),
 }  # fmt: skip

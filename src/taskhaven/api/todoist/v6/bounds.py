@@ -230,6 +230,7 @@ CALL_PARAMS: Mapping[str, Fields] = {
         "reason_for_delete": UNSTORED,
         "in_background": NUMBER,
     },
+    "export_data": {"current_password": PASSWORD},
     "add_item": {**_ITEM, "labels": JSON_PARAM},
     "get_item": {"item_id": ID, **_GET},
     "get_project": {"project_id": ID, **_GET},
