@@ -104,8 +104,25 @@ class ReadDeadlines:
         self._armed_for = None
         self._follow()
 
+    # The protocol's own hooks, around the parser's (the mixin comes first in the MRO).
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._follow()
 
-class DeadlineH11Protocol(ReadDeadlines, H11Protocol):
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)  # type: ignore[misc]
+        self._follow()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        self._restart()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class DeadlineH11Protocol(ReadDeadlines, H11Protocol):  # type: ignore[misc]
     """h11: its own state machine says what the client is expected to send."""
 
     def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
@@ -120,24 +137,8 @@ class DeadlineH11Protocol(ReadDeadlines, H11Protocol):
             return "body"
         return None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._follow()
 
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        self._follow()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._restart()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-
-class DeadlineHttpToolsProtocol(ReadDeadlines, HttpToolsProtocol):
+class DeadlineHttpToolsProtocol(ReadDeadlines, HttpToolsProtocol):  # type: ignore[misc]
     """httptools: the parser's callbacks say how far the current request has arrived."""
 
     def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
@@ -183,22 +184,6 @@ class DeadlineHttpToolsProtocol(ReadDeadlines, HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._reading = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._follow()
-
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        self._follow()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._restart()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
 
 PROTOCOLS: dict[str, type[ReadDeadlines]] = {
