@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(default=argon2.DEFAULT_PARALLELISM, ge=1)
 
     @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        # The embedded database lives in the data directory unless a URL is given, so
+        # moving TASKHAVEN_DATA_DIR moves the database with the key and the uploads.
+        if "database_url" not in self.model_fields_set:
+            self.database_url = f"sqlite:///{self.data_dir / 'taskhaven.db'}"
+        return self
+
+    @model_validator(mode="after")
     def _argon2_memory(self) -> Settings:
         if self.argon2_memory_cost < 8 * self.argon2_parallelism:
             raise ValueError("argon2_memory_cost must be at least 8 * argon2_parallelism")

@@ -11,6 +11,7 @@ import httpx
 import orjson
 from sqlalchemy import event
 
+from taskhaven.store.prepared import Prepared
 from tests.conftest import register
 from tests.servers import RunningServer
 from tests.sync.helpers import command
@@ -22,18 +23,27 @@ _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 @contextmanager
 def counted(server: RunningServer) -> Iterator[list[str]]:
-    """The SQL statements the server runs meanwhile (transaction control left out)."""
+    """The SQL statements the server runs meanwhile (transaction control left out): those
+    run through SQLAlchemy and those run as prepared statements on a driver cursor."""
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         if not statement.lstrip().upper().startswith(_CONTROL):
             seen.append(statement)
 
+    first = Prepared.first
+
+    def recorded_first(self: Prepared, driver: Any, dialect: Any, **params: Any) -> Any:
+        seen.append(self._compiled(dialect).sql)
+        return first(self, driver, dialect, **params)
+
     engine = server.backend.engine
     event.listen(engine, "before_cursor_execute", record)
+    Prepared.first = recorded_first  # type: ignore[method-assign]
     try:
         yield seen
     finally:
+        Prepared.first = first  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", record)
 
 

@@ -17,6 +17,7 @@ from taskhaven.settings import Settings
 from taskhaven.store import counter
 from taskhaven.store.engine import make_engine, read_transaction, write_transaction
 from taskhaven.store.migrate import upgrade
+from taskhaven.store.prepared import Prepared
 
 
 def utcnow() -> datetime:
@@ -148,6 +149,7 @@ class Backend:
         self._serving: limitstores.Opened | None = None
         self._serves = 0
         self._loop_conn: Connection | None = None
+        self._loop_auto: Connection | None = None
         self._loop_thread: int | None = None
         if not event.contains(self.engine, "before_execute", _record_touched):
             event.listen(self.engine, "before_execute", _record_touched)
@@ -231,6 +233,33 @@ class Backend:
                 self._loop_conn = None
             raise
 
+    def loop_first(self, prepared: Prepared, **params: Any) -> dict[str, Any] | None:
+        """One prepared statement's first row, read on the event loop outside any
+        transaction: the statement is its own snapshot (store/prepared.py), so a read that
+        needs only one row costs one statement and no BEGIN/COMMIT. Off the loop's thread it
+        runs in a read transaction of its own."""
+        dialect = self.engine.dialect
+        me = threading.get_ident()
+        if self._loop_thread is None:
+            self._loop_thread = me
+        if me != self._loop_thread:
+            with self.read() as conn:
+                return prepared.first(conn.connection.dbapi_connection, dialect, **params)
+        if self._loop_auto is None or self._loop_auto.closed or self._loop_auto.invalidated:
+            # AUTOCOMMIT: psycopg sends the statement alone; SQLite's driver already runs
+            # outside a transaction here (store/engine.py takes BEGIN out of its hands).
+            self._loop_auto = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        conn = self._loop_auto
+        try:
+            return prepared.first(conn.connection.dbapi_connection, dialect, **params)
+        except BaseException:
+            # A driver error bypasses SQLAlchemy's disconnect handling: never reuse the
+            # connection after one; the next read opens another.
+            conn.invalidate()
+            conn.close()
+            self._loop_auto = None
+            raise
+
     @contextmanager
     def plain_write(self) -> Iterator[Connection]:
         """A write that stamps nothing a client syncs (sessions, rate counters)."""
@@ -238,7 +267,8 @@ class Backend:
             yield conn
 
     def dispose(self) -> None:
-        if self._loop_conn is not None:
-            self._loop_conn.close()
-            self._loop_conn = None
+        for conn in (self._loop_conn, self._loop_auto):
+            if conn is not None:
+                conn.close()
+        self._loop_conn = self._loop_auto = None
         self.engine.dispose()

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, literal, select, union_all, update
+from sqlalchemy import Connection, Table, literal, select, union_all, update
 
 from taskhaven.core import visibility
 from taskhaven.core.limits import IN_CHUNK
@@ -257,7 +257,7 @@ def _write(conn: Connection, stamps: Mapping[int, set[str]], last: int) -> None:
             conn.execute(user_marks.insert(), rows)
 
 
-def marks_of(row: RowMapping) -> dict[str, int] | None:
+def marks_of(row: Mapping[Any, Any]) -> dict[str, int] | None:
     """The marks carried by a row read with ``columns()`` (None: the user has none yet)."""
     if row.get("mark_items") is None:
         return None

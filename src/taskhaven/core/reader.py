@@ -16,15 +16,19 @@ from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, RowMapping, bindparam, select
 
 from taskhaven.core import marks, security, sharing, users, zones
 from taskhaven.core.errors import NotFound
 from taskhaven.core.marks import Marks
+from taskhaven.store.prepared import Prepared
 from taskhaven.store.schema import change_counter, sessions, user_marks
 from taskhaven.store.schema import users as users_table
+
+if TYPE_CHECKING:
+    from taskhaven.core.backend import Backend
 
 T = TypeVar("T")
 
@@ -81,6 +85,24 @@ def by_api_token(conn: Connection, token: str) -> Start | None:
         return None
     start = _start(row)
     return Start(start.user, start.cursor, start.marks, token)
+
+
+_BY_TOKEN_AT_ONCE = Prepared(_BY_TOKEN)
+
+
+def by_api_token_at_once(backend: Backend, token: str) -> Start | None:
+    """``by_api_token`` as one statement on the event loop (``Backend.loop_first``): what
+    a polling client's sync costs when nothing is new."""
+    if not token:
+        return None
+    wanted = security.digest(token)
+    row = backend.loop_first(_BY_TOKEN_AT_ONCE, digest=wanted)
+    if row is None or not security.same(row["api_token_digest"], wanted):
+        return None
+    # The same keys and converted values as the RowMapping ``by_api_token`` reads: readers
+    # of ``Start.user`` only index it (tests/sync/test_read_statements.py compares both).
+    user = cast(RowMapping, row)
+    return Start(user=user, cursor=int(row["cursor"]), marks=marks.marks_of(row), token=token)
 
 
 def for_user(conn: Connection, user_id: int) -> Start:

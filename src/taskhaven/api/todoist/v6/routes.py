@@ -86,8 +86,7 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     limit = backend.settings.sync_rate_limit_per_minute
     if limit > 0 and not ratelimit.counts_in_memory(backend):
         return None  # the rate counter is a database or Redis write
-    with backend.loop_read() as conn:
-        start = reader.by_api_token(conn, params.raw("token") or "")
+    start = reader.by_api_token_at_once(backend, params.raw("token") or "")
     if start is None:
         return None  # not the account's token (an app's, or none): the pool decides
     request.state.sync_start = start

@@ -1,0 +1,63 @@
+"""A prepared statement reads what SQLAlchemy reads: the same keys, the same converted
+values (dates stored as text on SQLite, booleans, JSON), on both databases."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from sqlalchemy import select
+
+from taskhaven.core import reader, security
+from taskhaven.core.backend import Backend
+from taskhaven.store.prepared import Prepared
+from taskhaven.store.schema import users
+from tests.conftest import register
+from tests.servers import RunningServer
+
+
+def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> None:
+    token = register(server)["token"]
+    with server.backend.read() as conn:
+        expected = reader.by_api_token(conn, token)
+    assert expected is not None
+    # A backend of its own: the first thread to read on it is taken as its event loop's
+    # and reads on the autocommit connection; any other thread reads in a transaction.
+    backend = Backend(server.backend.settings)
+    try:
+        found = [reader.by_api_token_at_once(backend, token)]
+        worker = threading.Thread(
+            target=lambda: found.append(reader.by_api_token_at_once(backend, token))
+        )
+        worker.start()
+        worker.join()
+    finally:
+        backend.dispose()
+    assert len(found) == 2
+    for start in found:
+        assert start is not None
+        assert dict(start.user) == dict(expected.user)
+        assert (start.cursor, start.marks, start.token) == (expected.cursor, expected.marks, token)
+        assert isinstance(start.user["created_at"], datetime)
+        assert isinstance(start.user["prefs"], dict)
+
+
+def test_an_unknown_token_reads_nothing(server: RunningServer) -> None:
+    assert reader.by_api_token_at_once(server.backend, "0" * 40) is None
+    assert reader.by_api_token_at_once(server.backend, "") is None
+
+
+def test_literals_of_the_statement_are_bound_and_no_row_is_none(server: RunningServer) -> None:
+    statement = select(users.c.id, users.c.email).where(
+        users.c.api_token_digest == security.digest("no such token"), users.c.id > 0
+    )
+    backend = server.backend
+    with backend.read() as conn:
+        driver = conn.connection.dbapi_connection
+        assert Prepared(statement).first(driver, backend.engine.dialect) is None
+        email = register(server)["email"]
+        wanted = select(users.c.id, users.c.email).where(users.c.email == email)
+    with backend.read() as conn:
+        row = Prepared(wanted).first(conn.connection.dbapi_connection, backend.engine.dialect)
+        assert row is not None and row["email"] == email
+        assert row == dict(conn.execute(wanted).mappings().one())

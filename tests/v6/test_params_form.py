@@ -1,0 +1,57 @@
+"""The Sync API's own form decoding gives what Starlette's form parser gives, for any body."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.formparsers import FormParser
+
+from taskhaven.api.todoist.v6.params import _urlencoded
+
+
+def starlettes(body: bytes) -> dict[str, list[str]]:
+    async def stream() -> AsyncGenerator[bytes, None]:
+        yield body
+
+    async def parse() -> dict[str, list[str]]:
+        form = await FormParser(Headers(), stream()).parse()
+        found: dict[str, list[str]] = {}
+        for key, value in form.multi_items():
+            assert isinstance(value, str)
+            found.setdefault(key, []).append(value)
+        return found
+
+    return asyncio.run(parse())
+
+
+# Bytes weighted towards what a form body is made of: separators, escapes, plus signs.
+_PIECES = st.sampled_from(
+    [b"&", b"=", b"+", b"%", b"%2", b"%26", b"%3D", b"%C3%A9", b"%FF", b"%00", b"a", b"token",
+     b"\xc3\xa9", b"\xff", b" ", b";", b"[", b'"']
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=4)), max_size=30).map(b"".join))
+def test_decoding_matches_starlettes_form_parser(body: bytes) -> None:
+    assert _urlencoded(body) == starlettes(body)
+
+
+def test_too_many_fields_is_the_same_400() -> None:
+    body = b"&".join(b"f%d=1" % i for i in range(1001))
+    with pytest.raises(HTTPException) as caught:
+        _urlencoded(body)
+    assert caught.value.status_code == 400
+    assert "Maximum number of fields is 1000" in caught.value.detail
+    assert len(_urlencoded(b"&".join(b"f%d=1" % i for i in range(1000)))) == 1000
+
+
+def test_empty_chunks_are_not_fields() -> None:
+    body = b"&" * 5000 + b"token=t"
+    assert _urlencoded(body) == starlettes(body) == {"token": ["t"]}
