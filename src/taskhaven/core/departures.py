@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Table, insert, or_, select
+from sqlalchemy import Connection, Table, bindparam, insert, or_, select
 
 from taskhaven.core import visibility
 from taskhaven.core.backend import Unit
@@ -41,6 +41,20 @@ def record(
     )
 
 
+# Built once (every incremental read of items and notes asks): departures after ``since``
+# from the user's own projects, or from those and the projects in ``others``.
+_OWN = select(projects.c.id).where(projects.c.user_id == bindparam("user_id"))
+_RECENT = (departures.c.kind == bindparam("kind"), departures.c.seq > bindparam("since"))
+_FROM_OWN = select(departures.c.row_id).where(*_RECENT, departures.c.project_id.in_(_OWN))
+_FROM_OWN_OR_SEEN = select(departures.c.row_id).where(
+    *_RECENT,
+    or_(
+        departures.c.project_id.in_(_OWN),
+        departures.c.project_id.in_(bindparam("others", expanding=True)),
+    ),
+)
+
+
 def departed(
     conn: Connection, table: Table, user_id: int, since: int, seen: Iterable[int]
 ) -> list[Row]:
@@ -48,14 +62,12 @@ def departed(
     shared with them, or lost since ``since``) after ``since`` and that the user does not
     see now, each marked deleted."""
     others = sorted(set(seen))
-    own = select(projects.c.id).where(projects.c.user_id == user_id)
-    where = [departures.c.project_id.in_(own)]
+    values = {"kind": table.name, "since": since, "user_id": user_id}
     if others:
-        where.append(departures.c.project_id.in_(others))
-    query = select(departures.c.row_id).where(
-        departures.c.kind == table.name, departures.c.seq > since, or_(*where)
-    )
-    ids = sorted({int(row_id) for (row_id,) in conn.execute(query)})
+        found = conn.execute(_FROM_OWN_OR_SEEN, {**values, "others": others})
+    else:
+        found = conn.execute(_FROM_OWN, values)
+    ids = sorted({int(row_id) for (row_id,) in found})
     out: list[Row] = []
     for start in range(0, len(ids), IN_CHUNK):
         chunk = ids[start : start + IN_CHUNK]

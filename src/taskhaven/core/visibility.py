@@ -10,7 +10,7 @@ project. Labels, filters, reminders and the rest stay personal: they are scoped 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, or_, select
 
 from taskhaven.store.schema import items, notes, project_members, projects
 
@@ -107,6 +107,45 @@ def can_see_project(conn: Connection, user_id: int, project_id: int) -> bool:
         select(projects.c.id).where(projects.c.id == project_id, scope(projects, user_id))
     ).first()
     return row is not None
+
+
+# Every membership row of one user with its project's owner: what ``memberships`` derives
+# the shared, gained and lost projects from, in one statement built once.
+_MEMBERSHIPS = (
+    select(
+        project_members.c.project_id,
+        project_members.c.state,
+        project_members.c.seq,
+        projects.c.user_id.label("owner"),
+    )
+    .select_from(project_members.outerjoin(projects, projects.c.id == project_members.c.project_id))
+    .where(project_members.c.user_id == bindparam("user_id"))
+)
+
+
+def memberships(
+    conn: Connection, user_id: int, since: int
+) -> tuple[list[int], list[int], list[int]]:
+    """``shared_with`` and ``membership_changes`` (gained, lost) together, from one read of
+    the user's membership rows (usually none): what every incremental sync of a kind that can
+    be shared needs first."""
+    found = [
+        (int(pid), state, int(seq or 0), owner)
+        for pid, state, seq, owner in conn.execute(_MEMBERSHIPS, {"user_id": user_id})
+    ]
+    shared = {
+        pid for pid, state, _seq, owner in found
+        if state == ACTIVE and owner is not None and int(owner) != user_id
+    }  # fmt: skip
+    if since <= 0:
+        return sorted(shared), [], []
+    recent = [(pid, state, owner) for pid, state, seq, owner in found if seq > since]
+    gained = {pid for pid, state, _owner in recent if state == ACTIVE}
+    owned = {
+        pid for pid, _state, _seq, owner in found if owner is not None and int(owner) == user_id
+    }
+    lost = {pid for pid, state, _owner in recent if state == INACTIVE} - gained - shared - owned
+    return sorted(shared), sorted(gained), sorted(lost)
 
 
 def membership_changes(conn: Connection, user_id: int, since: int) -> tuple[list[int], list[int]]:
