@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,3 +83,20 @@ def test_log_lines_written_while_handling_carry_the_id(tmp_path: Path) -> None:
     assert [r.request_id for r in refused] == ["req-login-1"]  # type: ignore[attr-defined]
     outside = [r for r in handler.records if r.getMessage() == "outside any request"]
     assert [r.request_id for r in outside] == ["-"]  # type: ignore[attr-defined]
+
+
+def test_fresh_ids_differ_and_a_forked_child_does_not_repeat_its_parent() -> None:
+    from taskhaven.observability import requestid
+
+    seen = {requestid.choose([]) for _ in range(1000)}
+    assert len(seen) == 1000
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next id and leave
+        os.write(write, requestid.choose([]).encode())
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 100).decode()
+    os.waitpid(pid, 0)
+    parent = requestid.choose([])
+    assert child and child[:8] != parent[:8] and child not in seen

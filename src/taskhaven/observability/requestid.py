@@ -7,7 +7,9 @@ handled can carry it (``RequestIdFilter``).
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
 import secrets
 from contextvars import ContextVar
@@ -27,7 +29,27 @@ def choose(headers: list[tuple[bytes, bytes]]) -> str:
             if _SAFE.fullmatch(value):
                 return value.decode("ascii")
             break
-    return secrets.token_hex(8)
+    return _fresh()
+
+
+# A random prefix per process and a counter: unique across processes and restarts without
+# a trip to the kernel's random source per request. Ids name requests in logs; they are
+# not secrets and grant nothing.
+_PREFIX = secrets.token_hex(4)
+_COUNTER = itertools.count(1)
+
+
+def _reseed() -> None:
+    # A forked worker must not repeat its parent's ids.
+    global _PREFIX, _COUNTER
+    _PREFIX, _COUNTER = secrets.token_hex(4), itertools.count(1)
+
+
+os.register_at_fork(after_in_child=_reseed)
+
+
+def _fresh() -> str:
+    return f"{_PREFIX}{next(_COUNTER):08x}"
 
 
 class RequestIdFilter(logging.Filter):

@@ -50,8 +50,9 @@ class Params:
     @classmethod
     async def from_request(cls, request: Request) -> Params:
         values: dict[str, list[str]] = {}
-        for key, value in request.query_params.multi_items():
-            values.setdefault(key, []).append(value)
+        if request.scope.get("query_string"):
+            for key, value in request.query_params.multi_items():
+                values.setdefault(key, []).append(value)
         files: dict[str, UploadFile] = {}
         if request.method in ("POST", "PUT", "PATCH"):
             content_type = request.headers.get("content-type", "")
@@ -70,7 +71,7 @@ class Params:
                         body.setdefault(key, []).append(item)
                 values.update(body)
         for name, found in values.items():
-            if columns.refused(name) or columns.refused(found):
+            if columns.refused(name) or any(columns.refused(value) for value in found):
                 raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
         return cls(values, files)
 
