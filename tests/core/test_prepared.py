@@ -8,12 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from taskhaven.core import reader, security
+from taskhaven.core import reader, security, sessions
 from taskhaven.core.backend import Backend
 from taskhaven.store.prepared import Prepared
 from taskhaven.store.schema import users
 from tests.conftest import register
 from tests.servers import RunningServer
+from tests.v2.batch_helpers import v2_account
 
 
 def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> None:
@@ -61,3 +62,21 @@ def test_literals_of_the_statement_are_bound_and_no_row_is_none(server: RunningS
         row = Prepared(wanted).first(conn.connection.dbapi_connection, backend.engine.dialect)
         assert row is not None and row["email"] == email
         assert row == dict(conn.execute(wanted).mappings().one())
+
+
+def test_the_session_row_matches_sqlalchemys(server: RunningServer) -> None:
+    token = v2_account(server).token
+    with server.backend.read() as conn:
+        expected = reader.by_session(conn, token)
+    backend = Backend(server.backend.settings)
+    try:
+        found = reader.by_session_at_once(backend, token)  # this thread: the "loop"
+        live = sessions.start_read_at_once(backend, token)
+    finally:
+        backend.dispose()
+    assert expected is not None and found is not None and live is not None
+    assert dict(found[0].user) == dict(expected[0].user)
+    assert found[1] == expected[1]
+    assert isinstance(found[1]["expires_at"], datetime)
+    assert live[1].user_id == expected[0].user["id"]
+    assert reader.by_session_at_once(server.backend, "x" * 300) is None

@@ -119,6 +119,24 @@ def by_session(conn: Connection, token: str) -> tuple[Start, RowMapping] | None:
         return None
     wanted = security.digest(token)
     row = conn.execute(_BY_SESSION, {"digest": wanted}).mappings().first()
+    return _session_start(row, wanted)
+
+
+_BY_SESSION_AT_ONCE = Prepared(_BY_SESSION)
+
+
+def by_session_at_once(backend: Backend, token: str) -> tuple[Start, RowMapping] | None:
+    """``by_session`` as one statement on the event loop (``Backend.loop_first``): what a
+    V2 client's ``batch/check`` costs when nothing is new."""
+    if not token or len(token) > 256:
+        return None
+    wanted = security.digest(token)
+    row = backend.loop_first(_BY_SESSION_AT_ONCE, digest=wanted)
+    # Keys and converted values as ``.mappings()`` gives them (see by_api_token_at_once).
+    return _session_start(cast("RowMapping | None", row), wanted)
+
+
+def _session_start(row: RowMapping | None, wanted: str) -> tuple[Start, RowMapping] | None:
     if row is None or not security.same(row["session_token_digest"], wanted):
         return None
     session = {name: row[f"session_{name}"] for name in _SESSION_KEYS}
