@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     previous answer on it); otherwise the connection is closed."""
     body_timeout_seconds: int = Field(default=60, ge=1)
     """A request's body must arrive within this time of its headers."""
+    readiness_timeout_seconds: float = Field(default=5, gt=0, le=60)
+    """How long ``/readyz`` waits for the database before answering "not answering" (503)."""
+    database_connect_timeout_seconds: int = Field(default=10, ge=1, le=300)
+    """PostgreSQL: how long opening a connection may take before it counts as failed."""
     signon_failures_per_account: int = Field(default=10, ge=0)
     signon_failures_per_address: int = Field(default=50, ge=0)
     signon_failure_window_seconds: int = Field(default=900, ge=1)

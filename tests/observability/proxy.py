@@ -9,10 +9,14 @@ import threading
 
 class Proxy:
     """Forwards 127.0.0.1:``port`` to ``target``; ``close`` drops every connection and stops
-    listening (clients are refused), ``open`` listens again on the same port."""
+    listening (clients are refused), ``open`` listens again on the same port. ``stalled``
+    set: connections stay open and accepted but nothing goes through either way (a database
+    that stopped answering); cleared, what was held goes on."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
+        self.flowing = threading.Event()
+        self.flowing.set()
         self.port = 0
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
@@ -61,10 +65,16 @@ class Proxy:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def stall(self) -> None:
+        self.flowing.clear()
+
+    def resume(self) -> None:
+        self.flowing.set()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self.flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass

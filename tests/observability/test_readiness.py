@@ -4,7 +4,10 @@ and its schema is the code's. Both databases, each taken away the way it can be.
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -101,3 +104,74 @@ def test_postgres_unready_while_the_server_is_unreachable(tmp_path: Path) -> Non
             backend.dispose()
         finally:
             proxy.close()
+
+
+@on_postgres
+def test_postgres_that_stops_answering_is_unready_within_the_deadline(tmp_path: Path) -> None:
+    with fresh_database(tmp_path) as direct:
+        target = make_url(direct)
+        proxy = Proxy((target.host or "127.0.0.1", target.port or 5432))
+        proxy.open()
+        try:
+            through_proxy = target.set(host="127.0.0.1", port=proxy.port)
+            url = through_proxy.render_as_string(hide_password=False)
+            from starlette.testclient import TestClient
+
+            from taskhaven.app import create_app
+
+            settings = servers.test_settings(url, tmp_path / "data").model_copy(
+                update={"readiness_timeout_seconds": 1.0}
+            )
+            backend = Backend(settings)
+            with TestClient(create_app(settings, backend), client=("127.0.0.1", 1)) as client:
+                assert client.get("/readyz").status_code == 200
+                proxy.stall()  # connected, accepted, and silent
+                started = time.monotonic()
+                answer = client.get("/readyz")
+                assert time.monotonic() - started < 4
+                assert answer.status_code == 503
+                assert answer.json() == {"status": "unready", "database": "not answering"}
+                # The first check still waits: the next probe answers at once.
+                started = time.monotonic()
+                assert client.get("/readyz").status_code == 503
+                assert time.monotonic() - started < 0.5
+                proxy.resume()
+                assert _eventually_ready(client)
+            backend.dispose()
+        finally:
+            proxy.resume()
+            proxy.close()
+
+
+def _eventually_ready(client: Any, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get("/readyz").status_code == 200:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_check_that_hangs_answers_unready_and_holds_one_thread_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskhaven.core import health
+
+    release = threading.Event()
+    calls: list[int] = []
+    real = health.readiness
+
+    def hanging(backend: Backend) -> health.Readiness:
+        calls.append(1)
+        release.wait(10)
+        return real(backend)
+
+    with app_client(tmp_path, readiness_timeout_seconds=0.3) as (client, _app):
+        monkeypatch.setattr(health, "readiness", hanging)
+        assert client.get("/readyz").json() == {"status": "unready", "database": "not answering"}
+        for _ in range(5):
+            assert client.get("/readyz").status_code == 503
+        assert len(calls) == 1  # the later probes did not start checks of their own
+        release.set()
+        monkeypatch.setattr(health, "readiness", real)
+        assert _eventually_ready(client)

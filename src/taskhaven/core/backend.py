@@ -133,7 +133,9 @@ class Backend:
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
-        self.engine = engine or make_engine(settings.database_url)
+        self.engine = engine or make_engine(
+            settings.database_url, settings.database_connect_timeout_seconds
+        )
         key = (
             settings.secret_key.get_secret_value()
             if settings.secret_key

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hmac
 import ipaddress
 
+import anyio
+import anyio.to_thread
 import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -31,12 +33,37 @@ async def healthz(_request: Request) -> Response:
     return Response(_OK, media_type="application/json")
 
 
+# The check in flight, per backend: while one waits on a database that stopped answering, the
+# next probes answer at once instead of each stranding one more worker thread.
+_CHECKING: set[int] = set()
+_NOT_ANSWERING = {"status": "unready", "database": "not answering"}
+
+
 async def readyz(request: Request) -> Response:
     backend: Backend = request.app.state.backend
-    state = await run_in_threadpool(health.readiness, backend)
+    if id(backend) in _CHECKING:
+        return _json(_NOT_ANSWERING, 503)
+    _CHECKING.add(id(backend))
+    try:
+        with anyio.fail_after(backend.settings.readiness_timeout_seconds):
+            # Abandoned on timeout: a probe answers within its deadline even when the
+            # database holds the connection open and never replies (no driver timeout
+            # covers that); the thread ends when the database or the socket does.
+            state = await anyio.to_thread.run_sync(
+                _readiness_then_release, backend, abandon_on_cancel=True
+            )
+    except TimeoutError:
+        return _json(_NOT_ANSWERING, 503)
     if state.ready:
         return Response(_OK, media_type="application/json")
     return _json({"status": "unready", **state.problems}, 503)
+
+
+def _readiness_then_release(backend: Backend) -> health.Readiness:
+    try:
+        return health.readiness(backend)
+    finally:
+        _CHECKING.discard(id(backend))
 
 
 def _is_loopback(request: Request) -> bool:

@@ -39,12 +39,19 @@ def _without_row_values(context: ExceptionContext) -> BaseException | None:
     return type(wrapped)(wrapped.statement, wrapped.params, clean, hide_parameters=True)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, connect_timeout: int = 10) -> Engine:
+    """``connect_timeout`` (PostgreSQL): seconds before an unanswered connection attempt
+    fails, so a database that went away costs a request seconds, not the TCP timeout."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         engine = create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            hide_parameters=True,
+            connect_args={"connect_timeout": connect_timeout},
         )
         event.listen(engine, "handle_error", _without_row_values)
         return engine
