@@ -6,13 +6,17 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from taskhaven.core import reader, security, sessions
 from taskhaven.core.backend import Backend
+from taskhaven.core.errors import AuthenticationFailed
+from taskhaven.core.oauth import grants, scopes
 from taskhaven.store.prepared import Prepared
 from taskhaven.store.schema import users
 from tests.conftest import register
+from tests.oauth.flow import v1_token
 from tests.servers import RunningServer
 from tests.v2.batch_helpers import v2_account
 
@@ -80,3 +84,29 @@ def test_the_session_row_matches_sqlalchemys(server: RunningServer) -> None:
     assert isinstance(found[1]["expires_at"], datetime)
     assert live[1].user_id == expected[0].user["id"]
     assert reader.by_session_at_once(server.backend, "x" * 300) is None
+
+
+def test_the_grant_read_at_once_matches_the_transactional_one(server: RunningServer) -> None:
+    account = register(server)
+    token = v1_token(server, account["email"])
+    expected = grants.authenticate(server.backend, token, family=scopes.TICKTICK)
+    backend = Backend(server.backend.settings)
+    try:
+        found = grants.authenticate_at_once(backend, token, family=scopes.TICKTICK)
+        for bad in ("", "x" * 300, token + "x"):
+            with pytest.raises(AuthenticationFailed):
+                grants.authenticate_at_once(backend, bad)
+        with pytest.raises(AuthenticationFailed):  # a TickTick grant is not a Todoist one
+            grants.authenticate_at_once(backend, token, family=scopes.TODOIST)
+    finally:
+        backend.dispose()
+    assert found.start is not None and expected.start is not None
+    assert dict(found.user) == dict(expected.user)
+    assert (found.token_id, found.app_id, found.client_id, found.scopes, found.expires_at) == (
+        expected.token_id,
+        expected.app_id,
+        expected.client_id,
+        expected.scopes,
+        expected.expires_at,
+    )
+    assert (found.start.cursor, found.start.marks) == (expected.start.cursor, expected.start.marks)

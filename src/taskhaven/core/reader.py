@@ -72,7 +72,14 @@ _BY_SESSION = (
 )
 
 
-def _start(row: RowMapping) -> Start:
+# What every start reads beside a credential: the user row, the marks, the counter; and the
+# join they come from (the user's marks row may not exist yet: an outer join).
+START_COLUMNS = (users_table, *marks.columns(), _COUNTER.label("cursor"))
+START_FROM = _JOINED
+
+
+def start_of(row: RowMapping) -> Start:
+    """The start read by a statement that selected ``START_COLUMNS``."""
     return Start(user=row, cursor=int(row["cursor"]), marks=marks.marks_of(row))
 
 
@@ -83,7 +90,7 @@ def by_api_token(conn: Connection, token: str) -> Start | None:
     row = conn.execute(_BY_TOKEN, {"digest": security.digest(token)}).mappings().first()
     if row is None or not security.same(row["api_token_digest"], security.digest(token)):
         return None
-    start = _start(row)
+    start = start_of(row)
     return Start(start.user, start.cursor, start.marks, token)
 
 
@@ -109,7 +116,7 @@ def for_user(conn: Connection, user_id: int) -> Start:
     row = conn.execute(_BY_ID, {"user_id": user_id}).mappings().first()
     if row is None:
         raise NotFound("user")
-    return _start(row)
+    return start_of(row)
 
 
 def by_session(conn: Connection, token: str) -> tuple[Start, RowMapping] | None:
@@ -140,7 +147,7 @@ def _session_start(row: RowMapping | None, wanted: str) -> tuple[Start, RowMappi
     if row is None or not security.same(row["session_token_digest"], wanted):
         return None
     session = {name: row[f"session_{name}"] for name in _SESSION_KEYS}
-    return _start(row), session  # type: ignore[return-value]
+    return start_of(row), session  # type: ignore[return-value]
 
 
 # Per-process memo: key (which includes the marks the value depends on) -> value.

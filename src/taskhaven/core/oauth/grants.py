@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
-from sqlalchemy import Connection, RowMapping, and_, delete, insert, or_, select, update
+from sqlalchemy import RowMapping, and_, bindparam, delete, insert, or_, select, update
 
 from taskhaven.core import reader, security
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import AuthenticationFailed, NotFound
 from taskhaven.core.oauth import scopes as scope_rules
 from taskhaven.core.oauth.apps import App
-from taskhaven.store.schema import oauth_apps, oauth_codes, oauth_tokens
+from taskhaven.store.prepared import Prepared
+from taskhaven.store.schema import oauth_apps, oauth_codes, oauth_tokens, users
 
 MAX_CODE = 256
 MAX_TOKEN = 256
@@ -253,21 +252,53 @@ def _token_row(conn: object, token: str) -> RowMapping | None:
     return row  # type: ignore[no-any-return]
 
 
-def authenticate(
-    backend: Backend,
-    token: str,
-    family: str | None = None,
-    opener: Callable[[], AbstractContextManager[Connection]] | None = None,
-) -> Grant:
+def authenticate(backend: Backend, token: str, family: str | None = None) -> Grant:
     """The live grant behind a bearer token; AuthenticationFailed for an unknown, expired or
-    revoked token, or one granted for the other protocol family. ``opener`` opens the read
-    (``backend.read`` by default; ``backend.loop_read`` on the event loop)."""
-    with (opener or backend.read)() as conn:
+    revoked token, or one granted for the other protocol family."""
+    with backend.read() as conn:
         row = _token_row(conn, token)
         try:
             start = reader.for_user(conn, row["user_id"]) if row is not None else None
         except NotFound:
             start = None
+    return _live_grant(row, start, family)
+
+
+# The token, its app's client id, and the start of a read for its user (core/reader.py):
+# one statement, built once, for ``authenticate_at_once``.
+_TOKEN_KEYS = ("id", "app_id", "scope", "expires_at", "revoked", "token_digest")
+_BY_TOKEN = Prepared(
+    select(
+        *reader.START_COLUMNS,
+        *(oauth_tokens.c[name].label(f"grant_{name}") for name in _TOKEN_KEYS),
+        oauth_apps.c.client_id.label("grant_client_id"),
+    )
+    .select_from(
+        reader.START_FROM.join(oauth_tokens, oauth_tokens.c.user_id == users.c.id).join(
+            oauth_apps, oauth_apps.c.id == oauth_tokens.c.app_id
+        )
+    )
+    .where(oauth_tokens.c.token_digest == bindparam("digest"))
+)
+
+
+def authenticate_at_once(backend: Backend, token: str, family: str | None = None) -> Grant:
+    """``authenticate`` as one statement on the event loop (``Backend.loop_first``): what a
+    V1 read costs before its answer."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
+        raise AuthenticationFailed("Invalid token")
+    wanted = security.digest(token)
+    found = backend.loop_first(_BY_TOKEN, digest=wanted)
+    if found is None or not security.same(found["grant_token_digest"], wanted):
+        raise AuthenticationFailed("Invalid token")
+    row = {name: found.pop(f"grant_{name}") for name in (*_TOKEN_KEYS, "client_id")}
+    # What is left: keys and converted values as ``.mappings()`` gives them for the start's
+    # columns (see reader.by_api_token_at_once); no token column rides along with the user.
+    start = reader.start_of(cast(RowMapping, found))
+    return _live_grant(cast(RowMapping, row), start, family)
+
+
+def _live_grant(row: RowMapping | None, start: reader.Start | None, family: str | None) -> Grant:
     user = start.user if start is not None else None
     if row is None or user is None or row["revoked"] or row["expires_at"] <= utcnow():
         raise AuthenticationFailed("Invalid token")
