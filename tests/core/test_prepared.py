@@ -36,6 +36,14 @@ def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> Non
         )
         worker.start()
         worker.join()
+        # The worker's pooled connection came back as the pool lent it: SQLite's driver
+        # still leaves transactions to us, PostgreSQL's is out of autocommit again.
+        with backend.engine.connect() as conn:
+            driver = conn.connection.dbapi_connection
+            if backend.engine.dialect.name == "sqlite":
+                assert driver.isolation_level is None  # type: ignore[union-attr]
+            else:
+                assert driver.autocommit is False  # type: ignore[union-attr]
     finally:
         backend.dispose()
     assert len(found) == 2

@@ -15,7 +15,12 @@ from taskhaven.core import limitstores, marks
 from taskhaven.core.security import Passwords, SecretBox, load_or_create_key
 from taskhaven.settings import Settings
 from taskhaven.store import counter
-from taskhaven.store.engine import make_engine, read_transaction, write_transaction
+from taskhaven.store.engine import (
+    make_engine,
+    outside_transaction,
+    read_transaction,
+    write_transaction,
+)
 from taskhaven.store.migrate import upgrade
 from taskhaven.store.prepared import Prepared
 
@@ -238,19 +243,20 @@ class Backend:
     def loop_first(self, prepared: Prepared, **params: Any) -> dict[str, Any] | None:
         """One prepared statement's first row, read on the event loop outside any
         transaction: the statement is its own snapshot (store/prepared.py), so a read that
-        needs only one row costs one statement and no BEGIN/COMMIT. Off the loop's thread it
-        runs in a read transaction of its own."""
+        needs only one row costs one statement and no BEGIN/COMMIT. Off the loop's thread
+        (a handler in the thread pool) it runs the same way on a pooled connection."""
         dialect = self.engine.dialect
         me = threading.get_ident()
         if self._loop_thread is None:
             self._loop_thread = me
         if me != self._loop_thread:
-            with self.read() as conn:
-                return prepared.first(conn.connection.dbapi_connection, dialect, **params)
+            # A pooled connection, lent in autocommit (the pool restores its isolation
+            # level when it comes back): the same one statement, the same snapshot.
+            with self.engine.connect() as pooled:
+                outside_transaction(pooled)
+                return prepared.first(pooled.connection.dbapi_connection, dialect, **params)
         if self._loop_auto is None or self._loop_auto.closed or self._loop_auto.invalidated:
-            # AUTOCOMMIT: psycopg sends the statement alone; SQLite's driver already runs
-            # outside a transaction here (store/engine.py takes BEGIN out of its hands).
-            self._loop_auto = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._loop_auto = outside_transaction(self.engine.connect())
         conn = self._loop_auto
         try:
             return prepared.first(conn.connection.dbapi_connection, dialect, **params)

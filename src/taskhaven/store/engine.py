@@ -99,3 +99,15 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     """One read transaction (a consistent snapshot on SQLite WAL)."""
     with engine.connect() as conn, conn.begin():
         yield conn
+
+
+def outside_transaction(conn: Connection) -> Connection:
+    """``conn`` set to run each statement as its own transaction (store/prepared.py).
+
+    PostgreSQL: AUTOCOMMIT (the pool restores the default when the connection returns).
+    SQLite: nothing to do, and nothing may be done: ``_on_connect`` already took transaction
+    control from the driver, and SQLAlchemy's reset from AUTOCOMMIT would hand it back.
+    """
+    if conn.dialect.name == "sqlite":
+        return conn
+    return conn.execution_options(isolation_level="AUTOCOMMIT")

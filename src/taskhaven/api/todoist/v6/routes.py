@@ -45,9 +45,8 @@ from taskhaven.observability import metrics
 def sync(backend: Backend, params: Params, request: Request) -> Any:
     start: reader.Start | None = getattr(request.state, "sync_start", None)
     if start is None:
-        with backend.read() as conn:
-            # The token, the user, the counter and the marks in one statement.
-            start = reader.by_api_token(conn, params.raw("token") or "")
+        # The token, the user, the counter and the marks in one statement.
+        start = reader.by_api_token_at_once(backend, params.raw("token") or "")
     if start is not None:
         user, held = start.user, None
     else:
