@@ -204,3 +204,20 @@ def test_a_redis_url_puts_the_counters_in_redis(tmp_path: Path) -> None:
     assert opened.counters.name == "redis"
     opened.close()
     engine.dispose()
+
+
+def test_database_counters_forget_older_windows_and_skip_the_log_on_postgresql(
+    backend: Backend,
+) -> None:
+    counters = limitstores.DatabaseCounters(backend.engine)
+    key = _key()
+    assert [counters.add(key, 1, 0.0) for _ in range(3)] == [1, 2, 3]
+    assert counters.add(key, 2, 0.0) == 1  # a new window starts at one ...
+    assert counters.get(key, 1) == 0  # ... and the older one is gone
+    assert counters.get(key, 2) == 1
+    if backend.engine.dialect.name == "postgresql":
+        with backend.engine.connect() as conn:
+            persistence = conn.exec_driver_sql(
+                "SELECT relpersistence FROM pg_class WHERE relname = 'rate_counters'"
+            ).scalar_one()
+        assert persistence == "u"  # unlogged: migration 0006
