@@ -102,3 +102,18 @@ def test_register_checks_lang_and_full_name(server: RunningServer, field: str, v
     response = httpx.post(server.url + "/API/v6/register", data=data)
     assert response.status_code == 400, response.text
     assert response.json()["error_code"] == 16 and field in response.json()["error"]
+
+
+def test_an_unknown_command_type_is_named_not_echoed_whole(
+    server: RunningServer, account: dict[str, Any]
+) -> None:
+    kind = "x" * 100_000
+    cmd = {"type": kind, "uuid": str(uuid.uuid4()), "args": {}}
+    response = _sync(server, account["token"], [cmd])
+    assert response.status_code == 200, response.text
+    status = response.json()["SyncStatus"][cmd["uuid"]]
+    assert status["error_code"] == 17
+    assert status["error"] == "Unknown command: " + "x" * 64 + "…"
+    # Retried, the stored answer is the same bounded one.
+    again = _sync(server, account["token"], [cmd]).json()["SyncStatus"][cmd["uuid"]]
+    assert again == status

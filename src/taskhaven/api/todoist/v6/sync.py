@@ -132,10 +132,15 @@ def run_commands(
     return statuses, mapping
 
 
+_SHOWN = 64  # characters of an unknown command type repeated in its error
+
+
 def _run_one(ctx: Ctx, cmd: dict[str, Any]) -> tuple[Any, int | None]:
     handler = COMMANDS.get(cmd["type"])
     if handler is None:
-        return error_object(UNKNOWN_COMMAND, f"Unknown command: {cmd['type']}"), None
+        # Named, not echoed whole: the status is stored with the command's uuid.
+        kind = cmd["type"] if len(cmd["type"]) <= _SHOWN else cmd["type"][:_SHOWN] + "…"
+        return error_object(UNKNOWN_COMMAND, f"Unknown command: {kind}"), None
     if columns.refused(cmd.get("args")):
         return error_object(
             16, "Invalid argument value: args (contains NUL or an unpaired surrogate)"
