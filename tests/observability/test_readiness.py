@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,73 +76,62 @@ def test_sqlite_unready_while_its_file_is_gone(tmp_path: Path) -> None:
     backend.dispose()
 
 
-@on_postgres
-def test_postgres_unready_while_the_server_is_unreachable(tmp_path: Path) -> None:
+@contextmanager
+def through_proxy(tmp_path: Path, **overrides: object) -> Iterator[tuple[Any, Proxy]]:
+    """The whole app on a fresh PostgreSQL database reached through ``Proxy``."""
+    from starlette.testclient import TestClient
+
+    from taskhaven.app import create_app
+
     with fresh_database(tmp_path) as direct:
         target = make_url(direct)
         proxy = Proxy((target.host or "127.0.0.1", target.port or 5432))
         proxy.open()
         try:
-            through_proxy = target.set(host="127.0.0.1", port=proxy.port)
-            url = through_proxy.render_as_string(hide_password=False)
-            from starlette.testclient import TestClient
-
-            from taskhaven.app import create_app
-
-            settings = servers.test_settings(url, tmp_path / "data")
+            proxied = target.set(host="127.0.0.1", port=proxy.port)
+            url = proxied.render_as_string(hide_password=False)
+            settings = servers.test_settings(url, tmp_path / "data", **overrides)
             backend = Backend(settings)
             with TestClient(create_app(settings, backend), client=("127.0.0.1", 1)) as client:
-                assert client.get("/readyz").status_code == 200
-                proxy.close()  # every pooled connection is cut, and new ones are refused
-                for _ in range(2):  # the pool stays unusable, and says so every time
-                    answer = client.get("/readyz")
-                    assert answer.status_code == 503
-                    assert answer.json() == {"status": "unready", "database": "unreachable"}
-                assert client.get("/healthz").status_code == 200
-                proxy.open()
-                # The pool pings before use and reconnects: ready again without a restart.
-                assert client.get("/readyz").status_code == 200
-                assert client.get("/readyz").status_code == 200
-            backend.dispose()
-        finally:
-            proxy.close()
-
-
-@on_postgres
-def test_postgres_that_stops_answering_is_unready_within_the_deadline(tmp_path: Path) -> None:
-    with fresh_database(tmp_path) as direct:
-        target = make_url(direct)
-        proxy = Proxy((target.host or "127.0.0.1", target.port or 5432))
-        proxy.open()
-        try:
-            through_proxy = target.set(host="127.0.0.1", port=proxy.port)
-            url = through_proxy.render_as_string(hide_password=False)
-            from starlette.testclient import TestClient
-
-            from taskhaven.app import create_app
-
-            settings = servers.test_settings(url, tmp_path / "data").model_copy(
-                update={"readiness_timeout_seconds": 1.0}
-            )
-            backend = Backend(settings)
-            with TestClient(create_app(settings, backend), client=("127.0.0.1", 1)) as client:
-                assert client.get("/readyz").status_code == 200
-                proxy.stall()  # connected, accepted, and silent
-                started = time.monotonic()
-                answer = client.get("/readyz")
-                assert time.monotonic() - started < 4
-                assert answer.status_code == 503
-                assert answer.json() == {"status": "unready", "database": "not answering"}
-                # The first check still waits: the next probe answers at once.
-                started = time.monotonic()
-                assert client.get("/readyz").status_code == 503
-                assert time.monotonic() - started < 0.5
-                proxy.resume()
-                assert _eventually_ready(client)
+                yield client, proxy
             backend.dispose()
         finally:
             proxy.resume()
             proxy.close()
+
+
+@on_postgres
+def test_postgres_unready_while_the_server_is_unreachable(tmp_path: Path) -> None:
+    with through_proxy(tmp_path) as (client, proxy):
+        assert client.get("/readyz").status_code == 200
+        proxy.close()  # every pooled connection is cut, and new ones are refused
+        for _ in range(2):  # the pool stays unusable, and says so every time
+            answer = client.get("/readyz")
+            assert answer.status_code == 503
+            assert answer.json() == {"status": "unready", "database": "unreachable"}
+        assert client.get("/healthz").status_code == 200
+        proxy.open()
+        # The pool pings before use and reconnects: ready again without a restart.
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/readyz").status_code == 200
+
+
+@on_postgres
+def test_postgres_that_stops_answering_is_unready_within_the_deadline(tmp_path: Path) -> None:
+    with through_proxy(tmp_path, readiness_timeout_seconds=1.0) as (client, proxy):
+        assert client.get("/readyz").status_code == 200
+        proxy.stall()  # connected, accepted, and silent
+        started = time.monotonic()
+        answer = client.get("/readyz")
+        assert time.monotonic() - started < 4
+        assert answer.status_code == 503
+        assert answer.json() == {"status": "unready", "database": "not answering"}
+        # The first check still waits: the next probe answers at once.
+        started = time.monotonic()
+        assert client.get("/readyz").status_code == 503
+        assert time.monotonic() - started < 0.5
+        proxy.resume()
+        assert _eventually_ready(client)
 
 
 def _eventually_ready(client: Any, seconds: float = 10) -> bool:
