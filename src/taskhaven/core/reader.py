@@ -51,31 +51,26 @@ class Start:
 
 
 _COUNTER = select(change_counter.c.value).where(change_counter.c.id == 1).scalar_subquery()
-_JOINED = users_table.outerjoin(user_marks, user_marks.c.user_id == users_table.c.id)
+# What every start reads beside a credential: the user row, the marks, the counter; and the
+# join they come from (the user's marks row may not exist yet: an outer join).
+START_COLUMNS = (users_table, *marks.columns(), _COUNTER.label("cursor"))
+START_FROM = users_table.outerjoin(user_marks, user_marks.c.user_id == users_table.c.id)
 # Built once: the token lookup goes by the unique digest index.
 _BY_TOKEN = (
-    select(users_table, *marks.columns(), _COUNTER.label("cursor"))
-    .select_from(_JOINED)
+    select(*START_COLUMNS)
+    .select_from(START_FROM)
     .where(users_table.c.api_token_digest == bindparam("digest"))
 )
 _BY_ID = (
-    select(users_table, *marks.columns(), _COUNTER.label("cursor"))
-    .select_from(_JOINED)
-    .where(users_table.c.id == bindparam("user_id"))
+    select(*START_COLUMNS).select_from(START_FROM).where(users_table.c.id == bindparam("user_id"))
 )
 _SESSION_KEYS = [column.key for column in sessions.c]
 _SESSION = [sessions.c[name].label(f"session_{name}") for name in _SESSION_KEYS]
 _BY_SESSION = (
-    select(users_table, *marks.columns(), _COUNTER.label("cursor"), *_SESSION)
-    .select_from(_JOINED.join(sessions, sessions.c.user_id == users_table.c.id))
+    select(*START_COLUMNS, *_SESSION)
+    .select_from(START_FROM.join(sessions, sessions.c.user_id == users_table.c.id))
     .where(sessions.c.token_digest == bindparam("digest"))
 )
-
-
-# What every start reads beside a credential: the user row, the marks, the counter; and the
-# join they come from (the user's marks row may not exist yet: an outer join).
-START_COLUMNS = (users_table, *marks.columns(), _COUNTER.label("cursor"))
-START_FROM = _JOINED
 
 
 def start_of(row: RowMapping) -> Start:
@@ -98,8 +93,8 @@ _BY_TOKEN_AT_ONCE = Prepared(_BY_TOKEN)
 
 
 def by_api_token_at_once(backend: Backend, token: str) -> Start | None:
-    """``by_api_token`` as one statement on the event loop (``Backend.loop_first``): what
-    a polling client's sync costs when nothing is new."""
+    """``by_api_token`` as one prepared statement outside a transaction
+    (``Backend.loop_first``): what a polling client's sync costs when nothing is new."""
     if not token:
         return None
     wanted = security.digest(token)
@@ -107,7 +102,7 @@ def by_api_token_at_once(backend: Backend, token: str) -> Start | None:
     if row is None or not security.same(row["api_token_digest"], wanted):
         return None
     # The same keys and converted values as the RowMapping ``by_api_token`` reads: readers
-    # of ``Start.user`` only index it (tests/sync/test_read_statements.py compares both).
+    # of ``Start.user`` only index it (tests/core/test_prepared.py compares both).
     user = cast(RowMapping, row)
     return Start(user=user, cursor=int(row["cursor"]), marks=marks.marks_of(row), token=token)
 
