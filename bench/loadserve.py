@@ -83,11 +83,12 @@ def main() -> int:
     settings = Settings().model_copy(update={"host": args.host, "port": args.port})
     app: Starlette
     if args.kind == "bare":
-        app = bare_app(args.bodies)
+        # Settled like taskhaven below: the comparison is of the apps, not of the collector.
+        app = serving.settled(bare_app(args.bodies))
     else:
         from taskhaven.app import create_app
 
-        app = create_app(settings)
+        app = serving.settled(create_app(settings))
     sock = shared_socket(args.host, args.port)
     uvicorn.Server(serving.config(app, settings)).run(sockets=[sock])
     return 0

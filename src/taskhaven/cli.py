@@ -77,7 +77,7 @@ def serve(
     )
     metrics.prepare_multiprocess_dir()
     if settings.workers == 1:
-        uvicorn.Server(serving.config(create_app(settings), settings)).run()
+        uvicorn.Server(serving.config(serving.settled(create_app(settings)), settings)).run()
         return
     _serve_workers(settings)
 

@@ -17,6 +17,7 @@ against both parsers.
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any, Literal
 
 import h11
@@ -217,6 +218,21 @@ def config(app: Any, settings: Settings, **overrides: Any) -> ServerConfig:
     return ServerConfig(app, **values)
 
 
+def settled(app: Any) -> Any:
+    """``app``, with everything alive so far moved out of the garbage collector's sight.
+
+    A server process builds its long-lived objects (modules, the app, the schema, compiled
+    statements) before the first request; ``gc.freeze`` keeps every later collection from
+    walking them again, which the collector otherwise does in each full pass while requests
+    allocate (measured: 15-20% more empty syncs per second, docs/performance.md). Objects
+    created later are collected as usual; only cycles among the frozen ones outlive their use,
+    and those are the process's own furniture.
+    """
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def worker_app() -> Any:
     """The app of one worker process of ``taskhaven serve --workers N``.
 
@@ -225,4 +241,4 @@ def worker_app() -> Any:
     """
     from taskhaven.app import create_app
 
-    return create_app(Settings())
+    return settled(create_app(Settings()))
