@@ -26,9 +26,10 @@ def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> Non
     with server.backend.read() as conn:
         expected = reader.by_api_token(conn, token)
     assert expected is not None
-    # A backend of its own: the first thread to read on it is taken as its event loop's
-    # and reads on the autocommit connection; any other thread reads in a transaction.
+    # A backend of its own whose loop thread is this one (as ``start_serving`` makes the
+    # lifespan's): this thread reads on the loop's connection, any other on a pooled one.
     backend = Backend(server.backend.settings)
+    backend.reads_on_this_thread()
     try:
         found = [reader.by_api_token_at_once(backend, token)]
         worker = threading.Thread(
@@ -81,8 +82,9 @@ def test_the_session_row_matches_sqlalchemys(server: RunningServer) -> None:
     with server.backend.read() as conn:
         expected = reader.by_session(conn, token)
     backend = Backend(server.backend.settings)
+    backend.reads_on_this_thread()
     try:
-        found = reader.by_session_at_once(backend, token)  # this thread: the "loop"
+        found = reader.by_session_at_once(backend, token)
         live = sessions.start_read_at_once(backend, token)
     finally:
         backend.dispose()
@@ -99,6 +101,7 @@ def test_the_grant_read_at_once_matches_the_transactional_one(server: RunningSer
     token = v1_token(server, account["email"])
     expected = grants.authenticate(server.backend, token, family=scopes.TICKTICK)
     backend = Backend(server.backend.settings)
+    backend.reads_on_this_thread()
     try:
         found = grants.authenticate_at_once(backend, token, family=scopes.TICKTICK)
         for bad in ("", "x" * 300, token + "x"):
@@ -118,3 +121,20 @@ def test_the_grant_read_at_once_matches_the_transactional_one(server: RunningSer
         expected.expires_at,
     )
     assert (found.start.cursor, found.start.marks) == (expected.start.cursor, expected.start.marks)
+
+
+def test_a_thread_that_reads_first_does_not_take_the_loops_connection(
+    server: RunningServer,
+) -> None:
+    token = register(server)["token"]
+    backend = Backend(server.backend.settings)
+    try:
+        worker = threading.Thread(target=lambda: reader.by_api_token_at_once(backend, token))
+        worker.start()
+        worker.join()
+        assert backend._loop_auto is None  # the pool thread read through the pool
+        backend.reads_on_this_thread()
+        assert reader.by_api_token_at_once(backend, token) is not None
+        assert backend._loop_auto is not None  # the loop's own connection, from now on
+    finally:
+        backend.dispose()

@@ -174,10 +174,22 @@ class Backend:
         on one backend (nested lifespans) share its counters until the last one stops.
         """
         self.migrate()
+        # The lifespan runs this on the event loop's thread: the one ``loop_read`` and
+        # ``loop_first`` serve from their own connections.
+        self.reads_on_this_thread()
         if self._serving is None:
             self._serving = limitstores.open_for_serving(self.settings, self.engine)
             self.counters = self._serving.counters
         self._serves += 1
+
+    def reads_on_this_thread(self) -> None:
+        """Make the calling thread the one whose short reads use the loop's connections.
+
+        Any other thread (the thread pool, a command-line tool) reads through the pool: a
+        thread that merely read first must never take the loop's connections, or the loop
+        would wait for pool slots.
+        """
+        self._loop_thread = threading.get_ident()
 
     def stop_serving(self) -> None:
         self._serves = max(0, self._serves - 1)
@@ -221,8 +233,6 @@ class Backend:
         Use it for bounded, indexed reads only (docs/performance.md, the read path).
         """
         me = threading.get_ident()
-        if self._loop_thread is None:
-            self._loop_thread = me
         if me != self._loop_thread:
             with self.read() as conn:
                 yield conn
@@ -247,8 +257,6 @@ class Backend:
         (a handler in the thread pool) it runs the same way on a pooled connection."""
         dialect = self.engine.dialect
         me = threading.get_ident()
-        if self._loop_thread is None:
-            self._loop_thread = me
         if me != self._loop_thread:
             # A pooled connection, lent in autocommit (the pool restores its isolation
             # level when it comes back): the same one statement, the same snapshot.
