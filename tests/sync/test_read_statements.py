@@ -31,19 +31,19 @@ def counted(server: RunningServer) -> Iterator[list[str]]:
         if not statement.lstrip().upper().startswith(_CONTROL):
             seen.append(statement)
 
-    first = Prepared.first
+    run = Prepared._run
 
-    def recorded_first(self: Prepared, driver: Any, dialect: Any, **params: Any) -> Any:
+    def recorded_run(self: Prepared, driver: Any, dialect: Any, *args: Any, **kw: Any) -> Any:
         seen.append(self._compiled(dialect).sql)
-        return first(self, driver, dialect, **params)
+        return run(self, driver, dialect, *args, **kw)
 
     engine = server.backend.engine
     event.listen(engine, "before_cursor_execute", record)
-    Prepared.first = recorded_first  # type: ignore[method-assign]
+    Prepared._run = recorded_run  # type: ignore[method-assign]
     try:
         yield seen
     finally:
-        Prepared.first = first  # type: ignore[method-assign]
+        Prepared._run = run  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", record)
 
 

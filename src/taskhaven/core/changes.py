@@ -18,6 +18,7 @@ from taskhaven.core import departures, item_labels, member_view, visibility
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
 from taskhaven.store import counter
+from taskhaven.store.prepared import Prepared, driver
 from taskhaven.store.schema import (
     SharedJSON,
     filters,
@@ -42,10 +43,12 @@ _TABLES: dict[Kind, Table] = {
 
 # A user's own rows of each kind changed after a number, newest first: the read of every
 # incremental sync of a user who has nothing shared with them (``rows_since``).
-_OWN_SINCE: dict[Kind, Select[Any]] = {
-    kind: select(table)
-    .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
-    .order_by(table.c.seq.desc(), table.c.id.desc())
+_OWN_SINCE: dict[Kind, Prepared] = {
+    kind: Prepared(
+        select(table)
+        .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
+        .order_by(table.c.seq.desc(), table.c.id.desc())
+    )
     for kind, table in _TABLES.items()
 }
 
@@ -99,14 +102,16 @@ def rows_since(
         seen = View([], [], [])
     elif seen is None:
         seen = view(conn, user_id, since)
+    found: list[Row]
     if since > 0 and not seen.shared:
-        # The polling case (nothing shared with the user): a statement built once.
-        result = conn.execute(_OWN_SINCE[kind], {"user_id": user_id, "since": since})
+        # The polling case (nothing shared with the user): prepared once, run on the read
+        # transaction's own driver connection (store/prepared.py).
+        found = list(_OWN_SINCE[kind].all(driver(conn), conn.dialect, user_id=user_id, since=since))
     else:
         query = select(table).where(visibility.read_scope(table, user_id, seen.shared))
         query = query.where(table.c.seq > since) if since > 0 else _working_set(query, table)
         result = conn.execute(query.order_by(table.c.seq.desc(), table.c.id.desc()))
-    found: list[Row] = list(result.mappings())
+        found = list(result.mappings())
     if seen.gained or seen.lost:
         found = _with_membership_changes(conn, table, found, since, seen.gained, seen.lost)
     if since > 0 and table in (items, notes):

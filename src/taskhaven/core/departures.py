@@ -19,6 +19,7 @@ from taskhaven.core import visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.limits import IN_CHUNK
 from taskhaven.core.rows import Row
+from taskhaven.store.prepared import Prepared, driver
 from taskhaven.store.schema import departures, projects
 
 
@@ -45,7 +46,7 @@ def record(
 # from the user's own projects, or from those and the projects in ``others``.
 _OWN = select(projects.c.id).where(projects.c.user_id == bindparam("user_id"))
 _RECENT = (departures.c.kind == bindparam("kind"), departures.c.seq > bindparam("since"))
-_FROM_OWN = select(departures.c.row_id).where(*_RECENT, departures.c.project_id.in_(_OWN))
+_FROM_OWN = Prepared(select(departures.c.row_id).where(*_RECENT, departures.c.project_id.in_(_OWN)))
 _FROM_OWN_OR_SEEN = select(departures.c.row_id).where(
     *_RECENT,
     or_(
@@ -64,10 +65,12 @@ def departed(
     others = sorted(set(seen))
     values = {"kind": table.name, "since": since, "user_id": user_id}
     if others:
-        found = conn.execute(_FROM_OWN_OR_SEEN, {**values, "others": others})
+        found = [
+            row_id for (row_id,) in conn.execute(_FROM_OWN_OR_SEEN, {**values, "others": others})
+        ]
     else:
-        found = conn.execute(_FROM_OWN, values)
-    ids = sorted({int(row_id) for (row_id,) in found})
+        found = [row["row_id"] for row in _FROM_OWN.all(driver(conn), conn.dialect, **values)]
+    ids = sorted({int(row_id) for row_id in found})
     out: list[Row] = []
     for start in range(0, len(ids), IN_CHUNK):
         chunk = ids[start : start + IN_CHUNK]

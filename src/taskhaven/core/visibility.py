@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, or_, select
 
+from taskhaven.store.prepared import Prepared, driver
 from taskhaven.store.schema import items, notes, project_members, projects
 
 ACTIVE = "active"
@@ -111,7 +112,7 @@ def can_see_project(conn: Connection, user_id: int, project_id: int) -> bool:
 
 # Every membership row of one user with its project's owner: what ``memberships`` derives
 # the shared, gained and lost projects from, in one statement built once.
-_MEMBERSHIPS = (
+_MEMBERSHIPS = Prepared(
     select(
         project_members.c.project_id,
         project_members.c.state,
@@ -129,9 +130,9 @@ def memberships(
     """``shared_with`` and ``membership_changes`` (gained, lost) together, from one read of
     the user's membership rows (usually none): what every incremental sync of a kind that can
     be shared needs first."""
+    rows = _MEMBERSHIPS.all(driver(conn), conn.dialect, user_id=user_id)
     found = [
-        (int(pid), state, int(seq or 0), owner)
-        for pid, state, seq, owner in conn.execute(_MEMBERSHIPS, {"user_id": user_id})
+        (int(row["project_id"]), row["state"], int(row["seq"] or 0), row["owner"]) for row in rows
     ]
     shared = {
         pid for pid, state, _seq, owner in found

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Connection, Select
 from sqlalchemy.engine import Dialect
 
 
@@ -35,6 +35,13 @@ class _Compiled:
     # SQLAlchemy result would apply it: dates stored as text on SQLite, booleans, JSON.
     # Worked out at the first execution: some depend on the driver's type code.
     convert: tuple[Callable[[Any], Any] | None, ...] | None = None
+
+
+def driver(conn: Connection) -> Any:
+    """The DB-API connection under ``conn``, in whatever transaction ``conn`` holds."""
+    found = conn.connection.dbapi_connection
+    assert found is not None, "an open connection"
+    return found
 
 
 class Prepared:
@@ -70,6 +77,17 @@ class Prepared:
         (autocommit), so the statement is its own snapshot. Only plain parameters (text,
         integers) are bound: no bind conversion is applied.
         """
+        rows = self._run(driver, dialect, params, one=True)
+        return rows[0] if rows else None
+
+    def all(self, driver: Any, dialect: Dialect, **params: Any) -> list[dict[str, Any]]:
+        """Every row, as ``first`` gives one. ``driver`` may be the DB-API connection of a
+        transaction the caller holds: the statement then reads in that transaction."""
+        return self._run(driver, dialect, params, one=False)
+
+    def _run(
+        self, driver: Any, dialect: Dialect, params: dict[str, Any], one: bool
+    ) -> list[dict[str, Any]]:
         compiled = self._compiled(dialect)
         values = {**compiled.defaults, **params}
         bound: Mapping[str, Any] | tuple[Any, ...] = (
@@ -78,7 +96,7 @@ class Prepared:
         cursor = driver.cursor()
         try:
             cursor.execute(compiled.sql, bound)
-            row = cursor.fetchone()
+            found = cursor.fetchmany(1) if one else cursor.fetchall()
             if compiled.convert is None:
                 compiled.convert = tuple(
                     type_._cached_result_processor(dialect, described[1])
@@ -86,9 +104,11 @@ class Prepared:
                 )
         finally:
             cursor.close()
-        if row is None:
-            return None
-        return {
-            key: value if convert is None else convert(value)
-            for key, value, convert in zip(compiled.keys, row, compiled.convert, strict=True)
-        }
+        keys, convert = compiled.keys, compiled.convert
+        return [
+            {
+                key: value if conversion is None else conversion(value)
+                for key, value, conversion in zip(keys, row, convert, strict=True)
+            }
+            for row in found
+        ]
