@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event
 
 from taskhaven.core import limitstores, marks
+from taskhaven.core.remembered import Remembered
 from taskhaven.core.security import Passwords, SecretBox, load_or_create_key
 from taskhaven.settings import Settings
 from taskhaven.store import counter
@@ -155,6 +156,8 @@ class Backend:
         self.counters: limitstores.Counters = limitstores.DatabaseCounters(self.engine)
         self._serving: limitstores.Opened | None = None
         self._serves = 0
+        # Values read under marks (core/remembered.py): this database's only.
+        self.remembered = Remembered()
         self._loop_conn: Connection | None = None
         self._loop_auto: Connection | None = None
         self._loop_thread: int | None = None

@@ -6,13 +6,14 @@ sync whose ``since`` is at or past a kind's mark skips that kind; one at or past
 is answered from this one row.
 
 Values that cost a query but change only with a mark (completions today, collaborator lists)
-are remembered per process under the marks they were read at: a mark only goes up, so a
-value remembered under the current marks is still the current value, in any process.
+are remembered per backend (core/remembered.py) under the marks they were read at: a mark
+only goes up, so a value remembered under the current marks is still the current value, in
+any process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, RowMapping, bindparam, select
 from taskhaven.core import marks, security, sharing, users, zones
 from taskhaven.core.errors import NotFound
 from taskhaven.core.marks import Marks
+from taskhaven.core.remembered import Remembered
 from taskhaven.store.prepared import Prepared
 from taskhaven.store.schema import change_counter, sessions, user_marks
 from taskhaven.store.schema import users as users_table
@@ -145,33 +147,7 @@ def _session_start(row: RowMapping | None, wanted: str) -> tuple[Start, RowMappi
     return start_of(row), session  # type: ignore[return-value]
 
 
-# Per-process memo: key (which includes the marks the value depends on) -> value.
-_MEMO: dict[Hashable, Any] = {}
-_MEMO_SIZE = 4096
-
-
-def _remember(key: Hashable, compute: Callable[[], T]) -> T:
-    if key in _MEMO:
-        return _MEMO[key]  # type: ignore[no-any-return]
-    value = compute()
-    if len(_MEMO) >= _MEMO_SIZE:
-        _MEMO.clear()  # crude, but bounded; a miss only costs the query it saves
-    _MEMO[key] = value
-    return value
-
-
-def recall(key: Hashable) -> Any:
-    """A value ``keep`` stored under ``key`` (which must name the marks it depends on)."""
-    return _MEMO.get(key)
-
-
-def keep(key: Hashable, value: Any) -> None:
-    if len(_MEMO) >= _MEMO_SIZE:
-        _MEMO.clear()
-    _MEMO[key] = value
-
-
-def completed_today(db: Lazy, start: Start, now: datetime) -> int:
+def completed_today(memo: Remembered, db: Lazy, start: Start, now: datetime) -> int:
     """``users.completed_today``, read again only when the user's items changed (the items
     mark) or their day did (zone and date are part of the key)."""
     user = start.user
@@ -180,10 +156,12 @@ def completed_today(db: Lazy, start: Start, now: datetime) -> int:
     zone = user["timezone"]
     day = now.astimezone(zones.zone_or_utc(zone)).date()
     key = ("completed_today", user["id"], start.marks["items"], zone, day)
-    return _remember(key, lambda: users.completed_today(db.conn, user, now))
+    return memo.remember(key, lambda: users.completed_today(db.conn, user, now))
 
 
-def collaborators(db: Lazy, start: Start) -> tuple[list[RowMapping], list[dict[str, Any]]]:
+def collaborators(
+    memo: Remembered, db: Lazy, start: Start
+) -> tuple[list[RowMapping], list[dict[str, Any]]]:
     """The user's complete collaborator lists (``sharing.collaborators`` and
     ``collaborator_states``), read again only when their projects or collaborators marks
     moved: every change that can alter them stamps one of the two (core/marks.py)."""
@@ -196,7 +174,7 @@ def collaborators(db: Lazy, start: Start) -> tuple[list[RowMapping], list[dict[s
     if start.marks is None:
         return compute()
     key = ("collaborators", user_id, start.marks["projects"], start.marks["collaborators"])
-    return _remember(key, compute)
+    return memo.remember(key, compute)
 
 
 class Lazy:

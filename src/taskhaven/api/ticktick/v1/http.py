@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from taskhaven.api.ticktick.v1.errors import V1Error, map_error
-from taskhaven.core import columns, ratelimit, reader
+from taskhaven.core import columns, ratelimit
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import AuthenticationFailed, DomainError
 from taskhaven.core.oauth import grants, scopes
@@ -129,11 +129,11 @@ def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[
                 grant = await run_in_threadpool(authenticate_grant, backend, request, scope)
             call = Call(backend, grant.user, dict(request.path_params), body)
             key = None if write else _memo_key(request, grant)
-            result = reader.recall(key) if key is not None else None
+            result = backend.remembered.get(key) if key is not None else None
             if result is None:
                 result = await run_in_threadpool(handler, call)
                 if key is not None and result is not None:
-                    reader.keep(key, result)
+                    backend.remembered.put(key, result)
         except (DomainError, V1Error) as exc:
             return map_error(exc)
         if result is None:

@@ -250,7 +250,9 @@ def read(
             out["Locations"] = []
         if "user" in types:
             now = utcnow()
-            out["User"] = render.user(user, token, now, reader.completed_today(db, start, now))
+            out["User"] = render.user(
+                user, token, now, reader.completed_today(backend.remembered, db, start, now)
+            )
         if "live_notifications" in types:
             notes_found = (
                 notifications.rows_since(db.conn, user_id, since)
@@ -272,7 +274,7 @@ def read(
             out["DayOrdersTimestamp"] = current
         if "collaborators" in types:
             # Complete lists every time (spec §2.2): the client replaces them wholesale.
-            people, states = reader.collaborators(db, start)
+            people, states = reader.collaborators(backend.remembered, db, start)
             out["Collaborators"] = [render.collaborator(r) for r in people]
             out["CollaboratorStates"] = [render.collaborator_state(s) for s in states]
         if "notification_settings" in types:
