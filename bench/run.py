@@ -246,15 +246,13 @@ def bench_empty(backend: Backend, size: int, repeat: int) -> tuple[Timing, Timin
         since = reader.for_user(conn, user["id"]).cursor
 
     def ours() -> None:
-        with backend.read() as conn:
-            start = reader.by_api_token(conn, token)
+        start = reader.by_api_token(backend, token)
         assert start is not None
         out = read(backend, start.user, every, since, None, token, start)
         assert out["Items"] == []
 
     def baseline() -> None:
-        with backend.read() as conn:
-            start = reader.by_api_token(conn, token)
+        start = reader.by_api_token(backend, token)
         assert start is not None
         blind = reader.Start(start.user, start.cursor, None)
         out = read(backend, start.user, every, since, None, token, blind)

@@ -22,19 +22,18 @@ from tests.v2.batch_helpers import v2_account
 
 
 def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> None:
-    token = register(server)["token"]
+    account = register(server)
+    token = account["token"]
+    # The reference: the same columns read through SQLAlchemy, in a transaction.
     with server.backend.read() as conn:
-        expected = reader.by_api_token(conn, token)
-    assert expected is not None
+        expected = reader.for_user(conn, account["id"])
     # A backend of its own whose loop thread is this one (as ``start_serving`` makes the
     # lifespan's): this thread reads on the loop's connection, any other on a pooled one.
     backend = Backend(server.backend.settings)
     backend.reads_on_this_thread()
     try:
-        found = [reader.by_api_token_at_once(backend, token)]
-        worker = threading.Thread(
-            target=lambda: found.append(reader.by_api_token_at_once(backend, token))
-        )
+        found = [reader.by_api_token(backend, token)]
+        worker = threading.Thread(target=lambda: found.append(reader.by_api_token(backend, token)))
         worker.start()
         worker.join()
         # The worker's pooled connection came back as the pool lent it: SQLite's driver
@@ -57,8 +56,8 @@ def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> Non
 
 
 def test_an_unknown_token_reads_nothing(server: RunningServer) -> None:
-    assert reader.by_api_token_at_once(server.backend, "0" * 40) is None
-    assert reader.by_api_token_at_once(server.backend, "") is None
+    assert reader.by_api_token(server.backend, "0" * 40) is None
+    assert reader.by_api_token(server.backend, "") is None
 
 
 def test_literals_of_the_statement_are_bound_and_no_row_is_none(server: RunningServer) -> None:
@@ -79,13 +78,17 @@ def test_literals_of_the_statement_are_bound_and_no_row_is_none(server: RunningS
 
 def test_the_session_row_matches_sqlalchemys(server: RunningServer) -> None:
     token = v2_account(server).token
-    with server.backend.read() as conn:
-        expected = reader.by_session(conn, token)
+    with server.backend.read() as conn:  # the reference: the statement through SQLAlchemy
+        row = conn.execute(reader._BY_SESSION, {"digest": security.digest(token)}).mappings().one()
+    session = {
+        key[len("session_") :]: value for key, value in row.items() if key.startswith("session_")
+    }
+    expected = (reader.start_of(row), session)
     backend = Backend(server.backend.settings)
     backend.reads_on_this_thread()
     try:
-        found = reader.by_session_at_once(backend, token)
-        live = sessions.start_read_at_once(backend, token)
+        found = reader.by_session(backend, token)
+        live = sessions.start_read(backend, token)
     finally:
         backend.dispose()
     assert expected is not None and found is not None and live is not None
@@ -93,34 +96,37 @@ def test_the_session_row_matches_sqlalchemys(server: RunningServer) -> None:
     assert found[1] == expected[1]
     assert isinstance(found[1]["expires_at"], datetime)
     assert live[1].user_id == expected[0].user["id"]
-    assert reader.by_session_at_once(server.backend, "x" * 300) is None
+    assert reader.by_session(server.backend, "x" * 300) is None
 
 
-def test_the_grant_read_at_once_matches_the_transactional_one(server: RunningServer) -> None:
+def test_the_grant_read_matches_sqlalchemys(server: RunningServer) -> None:
     account = register(server)
     token = v1_token(server, account["email"])
-    expected = grants.authenticate(server.backend, token, family=scopes.TICKTICK)
+    stored = grants.find_token(server.backend, token)  # the reference, through SQLAlchemy
+    with server.backend.read() as conn:
+        user = reader.for_user(conn, account["id"])
+    assert stored is not None
     backend = Backend(server.backend.settings)
     backend.reads_on_this_thread()
     try:
-        found = grants.authenticate_at_once(backend, token, family=scopes.TICKTICK)
+        found = grants.authenticate(backend, token, family=scopes.TICKTICK)
         for bad in ("", "x" * 300, token + "x"):
             with pytest.raises(AuthenticationFailed):
-                grants.authenticate_at_once(backend, bad)
+                grants.authenticate(backend, bad)
         with pytest.raises(AuthenticationFailed):  # a TickTick grant is not a Todoist one
-            grants.authenticate_at_once(backend, token, family=scopes.TODOIST)
+            grants.authenticate(backend, token, family=scopes.TODOIST)
     finally:
         backend.dispose()
-    assert found.start is not None and expected.start is not None
-    assert dict(found.user) == dict(expected.user)
-    assert (found.token_id, found.app_id, found.client_id, found.scopes, found.expires_at) == (
-        expected.token_id,
-        expected.app_id,
-        expected.client_id,
-        expected.scopes,
-        expected.expires_at,
+    assert found.start is not None
+    assert dict(found.user) == dict(user.user)
+    assert (found.token_id, found.app_id, found.scopes, found.expires_at) == (
+        stored.id,
+        stored.app_id,
+        stored.scopes,
+        stored.expires_at,
     )
-    assert (found.start.cursor, found.start.marks) == (expected.start.cursor, expected.start.marks)
+    assert found.client_id and found.user_id == stored.user_id
+    assert (found.start.cursor, found.start.marks) == (user.cursor, user.marks)
 
 
 def test_a_thread_that_reads_first_does_not_take_the_loops_connection(
@@ -129,12 +135,12 @@ def test_a_thread_that_reads_first_does_not_take_the_loops_connection(
     token = register(server)["token"]
     backend = Backend(server.backend.settings)
     try:
-        worker = threading.Thread(target=lambda: reader.by_api_token_at_once(backend, token))
+        worker = threading.Thread(target=lambda: reader.by_api_token(backend, token))
         worker.start()
         worker.join()
         assert backend._loop_auto is None  # the pool thread read through the pool
         backend.reads_on_this_thread()
-        assert reader.by_api_token_at_once(backend, token) is not None
+        assert reader.by_api_token(backend, token) is not None
         assert backend._loop_auto is not None  # the loop's own connection, from now on
     finally:
         backend.dispose()

@@ -80,27 +80,18 @@ def start_of(row: RowMapping) -> Start:
     return Start(user=row, cursor=int(row["cursor"]), marks=marks.marks_of(row))
 
 
-def by_api_token(conn: Connection, token: str) -> Start | None:
-    """The account whose API token this is, or None (maybe an app's token: see grants)."""
-    if not token:
-        return None
-    row = conn.execute(_BY_TOKEN, {"digest": security.digest(token)}).mappings().first()
-    if row is None or not security.same(row["api_token_digest"], security.digest(token)):
-        return None
-    start = start_of(row)
-    return Start(start.user, start.cursor, start.marks, token)
+_BY_TOKEN_PREPARED = Prepared(_BY_TOKEN)
 
 
-_BY_TOKEN_AT_ONCE = Prepared(_BY_TOKEN)
+def by_api_token(backend: Backend, token: str) -> Start | None:
+    """The account whose API token this is, or None (maybe an app's token: see grants).
 
-
-def by_api_token_at_once(backend: Backend, token: str) -> Start | None:
-    """``by_api_token`` as one prepared statement outside a transaction
-    (``Backend.loop_first``): what a polling client's sync costs when nothing is new."""
+    One prepared statement outside a transaction (``Backend.loop_first``): what a polling
+    client's sync costs when nothing is new."""
     if not token:
         return None
     wanted = security.digest(token)
-    row = backend.loop_first(_BY_TOKEN_AT_ONCE, digest=wanted)
+    row = backend.loop_first(_BY_TOKEN_PREPARED, digest=wanted)
     if row is None or not security.same(row["api_token_digest"], wanted):
         return None
     # The same keys and converted values as the RowMapping ``by_api_token`` reads: readers
@@ -116,27 +107,20 @@ def for_user(conn: Connection, user_id: int) -> Start:
     return start_of(row)
 
 
-def by_session(conn: Connection, token: str) -> tuple[Start, RowMapping] | None:
+_BY_SESSION_PREPARED = Prepared(_BY_SESSION)
+
+
+def by_session(backend: Backend, token: str) -> tuple[Start, RowMapping] | None:
     """The session row (its columns as ``id``, ``user_id``...) and the start of a read for
-    its user, or None for an unknown token (the caller checks revocation and expiry)."""
+    its user, or None for an unknown token (the caller checks revocation and expiry).
+
+    One prepared statement outside a transaction (``Backend.loop_first``): what a V2
+    client's ``batch/check`` costs when nothing is new."""
     if not token or len(token) > 256:
         return None
     wanted = security.digest(token)
-    row = conn.execute(_BY_SESSION, {"digest": wanted}).mappings().first()
-    return _session_start(row, wanted)
-
-
-_BY_SESSION_AT_ONCE = Prepared(_BY_SESSION)
-
-
-def by_session_at_once(backend: Backend, token: str) -> tuple[Start, RowMapping] | None:
-    """``by_session`` as one statement on the event loop (``Backend.loop_first``): what a
-    V2 client's ``batch/check`` costs when nothing is new."""
-    if not token or len(token) > 256:
-        return None
-    wanted = security.digest(token)
-    row = backend.loop_first(_BY_SESSION_AT_ONCE, digest=wanted)
-    # Keys and converted values as ``.mappings()`` gives them (see by_api_token_at_once).
+    row = backend.loop_first(_BY_SESSION_PREPARED, digest=wanted)
+    # Keys and converted values as ``.mappings()`` gives them (see by_api_token).
     return _session_start(cast("RowMapping | None", row), wanted)
 
 

@@ -115,16 +115,11 @@ def _live(conn: Connection, token: str) -> RowMapping | None:
     return row
 
 
-def start_read(conn: Connection, token: str) -> tuple[reader.Start, Session, bool] | None:
+def start_read(backend: Backend, token: str) -> tuple[reader.Start, Session, bool] | None:
     """``authenticate``'s lookup as one statement that also reads the counter and the
     user's marks (core/reader.py): the start of a read, the session, and whether its
     ``last_used_at`` is due a write (``touch``). None for a token that opens no session."""
-    return _live_start(reader.by_session(conn, token))
-
-
-def start_read_at_once(backend: Backend, token: str) -> tuple[reader.Start, Session, bool] | None:
-    """``start_read`` as one statement on the event loop, outside a transaction."""
-    return _live_start(reader.by_session_at_once(backend, token))
+    return _live_start(reader.by_session(backend, token))
 
 
 def _live_start(

@@ -252,20 +252,8 @@ def _token_row(conn: object, token: str) -> RowMapping | None:
     return row  # type: ignore[no-any-return]
 
 
-def authenticate(backend: Backend, token: str, family: str | None = None) -> Grant:
-    """The live grant behind a bearer token; AuthenticationFailed for an unknown, expired or
-    revoked token, or one granted for the other protocol family."""
-    with backend.read() as conn:
-        row = _token_row(conn, token)
-        try:
-            start = reader.for_user(conn, row["user_id"]) if row is not None else None
-        except NotFound:
-            start = None
-    return _live_grant(row, start, family)
-
-
 # The token, its app's client id, and the start of a read for its user (core/reader.py):
-# one statement, built once, for ``authenticate_at_once``.
+# one statement, built once, for ``authenticate``.
 _TOKEN_KEYS = ("id", "app_id", "scope", "expires_at", "revoked", "token_digest")
 _BY_TOKEN = Prepared(
     select(
@@ -282,9 +270,12 @@ _BY_TOKEN = Prepared(
 )
 
 
-def authenticate_at_once(backend: Backend, token: str, family: str | None = None) -> Grant:
-    """``authenticate`` as one statement on the event loop (``Backend.loop_first``): what a
-    V1 read costs before its answer."""
+def authenticate(backend: Backend, token: str, family: str | None = None) -> Grant:
+    """The live grant behind a bearer token; AuthenticationFailed for an unknown, expired or
+    revoked token, or one granted for the other protocol family.
+
+    One prepared statement outside a transaction (``Backend.loop_first``), on the event
+    loop or in the thread pool: what a V1 read costs before its answer."""
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
         raise AuthenticationFailed("Invalid token")
     wanted = security.digest(token)
@@ -293,7 +284,7 @@ def authenticate_at_once(backend: Backend, token: str, family: str | None = None
         raise AuthenticationFailed("Invalid token")
     row = {name: found.pop(f"grant_{name}") for name in (*_TOKEN_KEYS, "client_id")}
     # What is left: keys and converted values as ``.mappings()`` gives them for the start's
-    # columns (see reader.by_api_token_at_once); no token column rides along with the user.
+    # columns (see reader.by_api_token); no token column rides along with the user.
     start = reader.start_of(cast(RowMapping, found))
     return _live_grant(cast(RowMapping, row), start, family)
 

@@ -59,13 +59,9 @@ def authenticate(backend: Backend, request: Request, scope: str) -> RowMapping:
     return authenticate_grant(backend, request, scope).user
 
 
-def authenticate_grant(
-    backend: Backend, request: Request, scope: str, at_once: bool = False
-) -> grants.Grant:
-    """``authenticate``, with the grant (whose ``start`` carries the user's marks);
-    ``at_once``: as one statement on the event loop (``grants.authenticate_at_once``)."""
-    check = grants.authenticate_at_once if at_once else grants.authenticate
-    grant = check(backend, bearer(request), family=scopes.TICKTICK)
+def authenticate_grant(backend: Backend, request: Request, scope: str) -> grants.Grant:
+    """``authenticate``, with the grant (whose ``start`` carries the user's marks)."""
+    grant = grants.authenticate(backend, bearer(request), family=scopes.TICKTICK)
     scopes.require(grant.scopes, scope)
     settings = backend.settings
     if request.method in ("GET", "HEAD"):
@@ -124,7 +120,7 @@ def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[
             if not write and (not limited or ratelimit.counts_in_memory(backend)):
                 # No rate counter to write (none, or one in memory): the token lookup is one
                 # short read, on the loop.
-                grant = authenticate_grant(backend, request, scope, at_once=True)
+                grant = authenticate_grant(backend, request, scope)
             else:
                 grant = await run_in_threadpool(authenticate_grant, backend, request, scope)
             call = Call(backend, grant.user, dict(request.path_params), body)

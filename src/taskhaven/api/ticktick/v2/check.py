@@ -158,7 +158,7 @@ def batch_check_inline(backend: Backend, request: Request, _body: Any) -> Any | 
     ``batch_check`` in the thread pool (a session due a ``last_used_at`` write, an unknown
     session, or anything changed: docs/performance.md, the read path)."""
     since = mapping.since_check_point(request.path_params["check_point"])
-    found = sessions.start_read_at_once(backend, session_token(request))
+    found = sessions.start_read(backend, session_token(request))
     if found is None:
         return None
     start, _session, due = found

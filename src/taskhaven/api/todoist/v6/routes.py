@@ -46,7 +46,7 @@ def sync(backend: Backend, params: Params, request: Request) -> Any:
     start: reader.Start | None = getattr(request.state, "sync_start", None)
     if start is None:
         # The token, the user, the counter and the marks in one statement.
-        start = reader.by_api_token_at_once(backend, params.raw("token") or "")
+        start = reader.by_api_token(backend, params.raw("token") or "")
     if start is not None:
         user, held = start.user, None
     else:
@@ -85,7 +85,7 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     limit = backend.settings.sync_rate_limit_per_minute
     if limit > 0 and not ratelimit.counts_in_memory(backend):
         return None  # the rate counter is a database or Redis write
-    start = reader.by_api_token_at_once(backend, params.raw("token") or "")
+    start = reader.by_api_token(backend, params.raw("token") or "")
     if start is None:
         return None  # not the account's token (an app's, or none): the pool decides
     request.state.sync_start = start
