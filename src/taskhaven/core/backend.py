@@ -23,7 +23,7 @@ from taskhaven.store.engine import (
     write_transaction,
 )
 from taskhaven.store.migrate import upgrade
-from taskhaven.store.prepared import Prepared
+from taskhaven.store.prepared import Prepared, PreparedRow
 
 
 def utcnow() -> datetime:
@@ -253,7 +253,7 @@ class Backend:
                 self._loop_conn = None
             raise
 
-    def loop_first(self, prepared: Prepared, **params: Any) -> dict[str, Any] | None:
+    def loop_first(self, prepared: Prepared, **params: Any) -> PreparedRow | None:
         """One prepared statement's first row, read on the event loop outside any
         transaction: the statement is its own snapshot (store/prepared.py), so a read that
         needs only one row costs one statement and no BEGIN/COMMIT. Off the loop's thread

@@ -13,7 +13,7 @@ any process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +25,7 @@ from taskhaven.core import marks, security, sharing, users, zones
 from taskhaven.core.errors import NotFound
 from taskhaven.core.marks import Marks
 from taskhaven.core.remembered import Remembered
-from taskhaven.store.prepared import Prepared
+from taskhaven.store.prepared import Prepared, PreparedRow
 from taskhaven.store.schema import change_counter, sessions, user_marks
 from taskhaven.store.schema import users as users_table
 
@@ -43,6 +43,10 @@ class Start:
     # The account's API token when the start was found by it (its digest matched): what
     # the User object carries, with no need to open the sealed copy.
     token: str | None = None
+    # Everything the statement read except the cursor, as the database sent it (None when
+    # not read by a prepared statement): equal contents mean an equal user row and equal
+    # marks, so a value derived from them alone may be kept under this (``Remembered``).
+    content: Hashable | None = None
 
     def skip(self, kind: str, since: int) -> bool:
         """Nothing of ``kind`` the user sees changed after ``since`` (core/marks.py)."""
@@ -75,6 +79,22 @@ _BY_SESSION = (
 )
 
 
+# Where the cursor sits in a start's row: after the user's columns and the marks.
+_CURSOR_AT = len(users_table.c) + len(marks.columns())
+
+
+def _content(row: PreparedRow) -> Hashable:
+    """The row without its cursor, hashable (PostgreSQL's driver hands JSON over parsed:
+    those values are keyed by their text)."""
+    raw = row.raw
+    kept = raw[:_CURSOR_AT] + raw[_CURSOR_AT + 1 :]
+    try:
+        hash(kept)
+    except TypeError:
+        kept = tuple(repr(value) if isinstance(value, dict | list) else value for value in kept)
+    return kept
+
+
 def start_of(row: RowMapping) -> Start:
     """The start read by a statement that selected ``START_COLUMNS``."""
     return Start(user=row, cursor=int(row["cursor"]), marks=marks.marks_of(row))
@@ -97,7 +117,13 @@ def by_api_token(backend: Backend, token: str) -> Start | None:
     # The same keys and converted values as the RowMapping ``by_api_token`` reads: readers
     # of ``Start.user`` only index it (tests/core/test_prepared.py compares both).
     user = cast(RowMapping, row)
-    return Start(user=user, cursor=int(row["cursor"]), marks=marks.marks_of(row), token=token)
+    return Start(
+        user=user,
+        cursor=int(row["cursor"]),
+        marks=marks.marks_of(row),
+        token=token,
+        content=_content(row),
+    )
 
 
 def for_user(conn: Connection, user_id: int) -> Start:

@@ -127,7 +127,12 @@ def observe_read(answer: Mapping[str, Any], full: bool) -> None:
     """Count the objects a Sync API read returned (its resource lists' lengths)."""
     lists = [value for value in answer.values() if isinstance(value, list)]
     if lists:  # a commit-only answer carries no resource list
-        SYNC_OBJECTS.labels("full" if full else "incremental").observe(sum(map(len, lists)))
+        observe_sync_objects(sum(map(len, lists)), full)
+
+
+def observe_sync_objects(count: int, full: bool) -> None:
+    """Count ``count`` objects sent by one Sync API read."""
+    SYNC_OBJECTS.labels("full" if full else "incremental").observe(count)
 
 
 def _on_event(event: events.Event, kind: str) -> None:

@@ -31,10 +31,21 @@ class _Compiled:
     defaults: dict[str, Any]
     keys: tuple[str, ...]
     types: tuple[Any, ...]
-    # Each column's conversion from the driver's value (None where there is none), as the
+    # The columns that need a conversion from the driver's value, by position, as the
     # SQLAlchemy result would apply it: dates stored as text on SQLite, booleans, JSON.
     # Worked out at the first execution: some depend on the driver's type code.
-    convert: tuple[Callable[[Any], Any] | None, ...] | None = None
+    convert: tuple[tuple[int, str, Callable[[Any], Any]], ...] | None = None
+
+
+class PreparedRow(dict[str, Any]):
+    """A row keyed like ``.mappings()`` would key it, with the driver's tuple beside it.
+
+    ``raw`` is what the database sent, before any conversion: hashable on SQLite (text,
+    numbers), so a caller can key a value it derives from the whole row by the row itself.
+    """
+
+    __slots__ = ("raw",)
+    raw: tuple[Any, ...]
 
 
 def driver(conn: Connection) -> Any:
@@ -70,7 +81,7 @@ class Prepared:
         self._by_dialect[dialect.name] = made
         return made
 
-    def first(self, driver: Any, dialect: Dialect, **params: Any) -> dict[str, Any] | None:
+    def first(self, driver: Any, dialect: Dialect, **params: Any) -> PreparedRow | None:
         """The first row as a dict keyed like ``.mappings()`` would key it, or None.
 
         ``driver`` is a DB-API connection outside any transaction the caller cares about
@@ -80,14 +91,14 @@ class Prepared:
         rows = self._run(driver, dialect, params, one=True)
         return rows[0] if rows else None
 
-    def all(self, driver: Any, dialect: Dialect, **params: Any) -> list[dict[str, Any]]:
+    def all(self, driver: Any, dialect: Dialect, **params: Any) -> list[PreparedRow]:
         """Every row, as ``first`` gives one. ``driver`` may be the DB-API connection of a
         transaction the caller holds: the statement then reads in that transaction."""
         return self._run(driver, dialect, params, one=False)
 
     def _run(
         self, driver: Any, dialect: Dialect, params: dict[str, Any], one: bool
-    ) -> list[dict[str, Any]]:
+    ) -> list[PreparedRow]:
         compiled = self._compiled(dialect)
         values = {**compiled.defaults, **params}
         bound: Mapping[str, Any] | tuple[Any, ...] = (
@@ -98,17 +109,26 @@ class Prepared:
             cursor.execute(compiled.sql, bound)
             found = cursor.fetchmany(1) if one else cursor.fetchall()
             if compiled.convert is None:
-                compiled.convert = tuple(
+                processors = (
                     type_._cached_result_processor(dialect, described[1])
                     for type_, described in zip(compiled.types, cursor.description, strict=True)
+                )
+                compiled.convert = tuple(
+                    (position, key, processor)
+                    for position, (key, processor) in enumerate(
+                        zip(compiled.keys, processors, strict=True)
+                    )
+                    if processor is not None
                 )
         finally:
             cursor.close()
         keys, convert = compiled.keys, compiled.convert
-        return [
-            {
-                key: value if conversion is None else conversion(value)
-                for key, value, conversion in zip(keys, row, convert, strict=True)
-            }
-            for row in found
-        ]
+        rows = []
+        for raw in found:
+            # The driver's values as they are, then the few columns that need converting.
+            row = PreparedRow(zip(keys, raw, strict=True))
+            for position, key, processor in convert:
+                row[key] = processor(raw[position])
+            row.raw = raw
+            rows.append(row)
+        return rows

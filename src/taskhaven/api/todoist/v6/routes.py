@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from taskhaven.api.todoist.v6 import render
+from taskhaven.api.todoist.v6 import render, unchanged
 from taskhaven.api.todoist.v6.commands import COMMANDS
 from taskhaven.api.todoist.v6.http import (
     NEVER,
@@ -31,7 +31,6 @@ from taskhaven.api.todoist.v6.sync import (
     handle_sync,
     needs_rows,
     parse_commands,
-    read,
     sync_reads,
     wanted_types,
 )
@@ -94,12 +93,7 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
         return None
     # Counted only once answering here is decided: a request handed on is counted by ``sync``.
     ratelimit.hit(backend, f"v6-sync:{start.user['id']}", limit)
-    day_orders = params.text("day_orders_timestamp")
-    answer = read(
-        backend, start.user, types, since, day_orders, start.token, start, backend.loop_read
-    )
-    metrics.observe_read(answer, full=False)
-    return answer
+    return unchanged.answer(backend, start, types, since, params.text("day_orders_timestamp"))
 
 
 def _user_with_token(backend: Backend, row: RowMapping, token: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping
@@ -205,6 +206,7 @@ def read(
     presented_token: str | None = None,
     start: reader.Start | None = None,
     opener: Callable[[], AbstractContextManager[Connection]] | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The read half of a sync; the cursor is taken before any row (see changes.cursor).
 
@@ -249,7 +251,7 @@ def read(
         if "locations" in types:
             out["Locations"] = []
         if "user" in types:
-            now = utcnow()
+            now = now or utcnow()
             out["User"] = render.user(
                 user, token, now, reader.completed_today(backend.remembered, db, start, now)
             )
