@@ -22,6 +22,7 @@ from taskhaven.api.todoist.v6 import routes as v6
 from taskhaven.core import keycheck
 from taskhaven.core.backend import Backend
 from taskhaven.middleware import redact
+from taskhaven.middleware.mounts import MountIndex
 from taskhaven.middleware.slashes import CollapseSlashes
 from taskhaven.observability import endpoints, metrics
 from taskhaven.observability import routes as route_labels
@@ -42,7 +43,7 @@ def mounts(backend: Backend) -> list[BaseRoute]:
     ]
 
 
-def _any_character(routes: list[BaseRoute]) -> list[BaseRoute]:
+def any_character(routes: list[BaseRoute]) -> list[BaseRoute]:
     """Let a mount's rest of the path hold any character.
 
     Starlette matches it with ``.*``, which stops at a newline: ``/api/v2/task/%0A`` would miss
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         finally:
             backend.stop_serving()
 
-    routes = _any_character([*endpoints.routes(), *mounts(backend)])
+    routes = any_character([*endpoints.routes(), *mounts(backend)])
     route_labels.tag(routes)
     metrics.install()
     app = Starlette(
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         middleware=[
             Middleware(Observe),
             Middleware(CollapseSlashes, public_url=settings.base_url),
+            Middleware(MountIndex, routes=routes),
         ],
         lifespan=lifespan,
     )
