@@ -61,11 +61,19 @@ def assert_fresh(server: RunningServer, token: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def pair(server: RunningServer) -> tuple[dict[str, Any], dict[str, Any], int]:
-    """An owner who shared a project with a member who accepted."""
+def pair(server: RunningServer) -> tuple[dict[str, Any], dict[str, Any], int, dict[str, Any]]:
+    """An owner who shared a project with a member who accepted and an invitee who has not
+    answered yet (both are in the owner's collaborator lists)."""
     owner, member = register(server, "Owner"), register(server, "Member")
+    invitee = register(server, "Invitee")
     project = run(server, owner["token"], "project_add", {"name": "Shared"})
-    run(server, owner["token"], "share_project", {"project_id": project, "email": member["email"]})
+    for guest in (member, invitee):
+        run(
+            server,
+            owner["token"],
+            "share_project",
+            {"project_id": project, "email": guest["email"]},
+        )
     notes = post(server, token=member["token"], resource_types='["live_notifications"]')
     invitation = next(
         n for n in notes["LiveNotifications"] if n["notification_type"] == "share_invitation_sent"
@@ -77,11 +85,21 @@ def pair(server: RunningServer) -> tuple[dict[str, Any], dict[str, Any], int]:
         {k: invitation[k] for k in ("invitation_id", "invitation_secret")},
     )
     assert accepted == "ok"
-    return owner, member, project
+    return owner, member, project, invitee
 
 
 CHANGES = st.sampled_from(
-    ["nothing", "rename", "zone", "add", "complete", "member rename", "member zone", "mark read"]
+    [
+        "nothing",
+        "rename",
+        "zone",
+        "add",
+        "complete",
+        "member rename",
+        "member zone",
+        "invitee rename",
+        "mark read",
+    ]
 )
 
 
@@ -96,11 +114,11 @@ CHANGES = st.sampled_from(
 )
 def test_the_kept_answer_is_what_a_fresh_read_gives(
     server: RunningServer,
-    pair: tuple[dict[str, Any], dict[str, Any], int],
+    pair: tuple[dict[str, Any], dict[str, Any], int, dict[str, Any]],
     changes: list[str],
     names: str,
 ) -> None:
-    owner, member, project = pair
+    owner, member, project, invitee = pair
     token = owner["token"]
     for change in changes:
         assert_fresh(server, token)
@@ -118,6 +136,8 @@ def test_the_kept_answer_is_what_a_fresh_read_gives(
             run(server, member["token"], "user_update", {"full_name": names})
         elif change == "member zone":
             run(server, member["token"], "user_update", {"timezone": "Europe/Athens"})
+        elif change == "invitee rename":
+            run(server, invitee["token"], "user_update", {"full_name": names})
         elif change == "mark read":
             run(server, token, "live_notifications_mark_read_all", {})
     assert_fresh(server, token)
@@ -125,6 +145,19 @@ def test_the_kept_answer_is_what_a_fresh_read_gives(
 
 def at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
     monkeypatch.setattr(unchanged, "utcnow", lambda: moment)
+
+
+def test_an_invitees_new_name_reaches_the_owners_kept_answer(
+    server: RunningServer, pair: tuple[dict[str, Any], dict[str, Any], int, dict[str, Any]]
+) -> None:
+    """An invitee is in the owner's lists before answering: renaming stamps the owner's
+    collaborators mark, or the kept answer would show the old name."""
+    owner, _member, _project, invitee = pair
+    assert_fresh(server, owner["token"])
+    run(server, invitee["token"], "user_update", {"full_name": "Renamed Invitee"})
+    names = [c["full_name"] for c in quiet(server, owner["token"])["Collaborators"]]
+    assert "Renamed Invitee" in names
+    assert_fresh(server, owner["token"])
 
 
 def test_the_kept_answer_follows_the_users_day(

@@ -197,14 +197,16 @@ class _Context:
         return found
 
     def collaborators_of(self, user_id: int) -> set[int]:
-        """Everyone who sees a shared project the user sees (their lists show the user)."""
+        """Everyone who sees a shared project the user sees or has a membership row in, in
+        any state (their lists show the user: an invitee too, ``sharing.collaborators``)."""
         owners, shares = self.of(user_id)
         if owners == {user_id} and not shares:
             return set()
         seen = select(projects.c.id).where(
             visibility.scope(projects, user_id), projects.c.shared.is_(True)
         )
-        pids = [int(pid) for (pid,) in self.conn.execute(seen)]
+        listed = select(project_members.c.project_id).where(project_members.c.user_id == user_id)
+        pids = sorted({int(pid) for (pid,) in self.conn.execute(union_all(seen, listed))})
         return set().union(*self.viewers(dict.fromkeys(pids)).values()) if pids else set()
 
 

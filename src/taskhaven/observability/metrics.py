@@ -132,7 +132,13 @@ def observe_read(answer: Mapping[str, Any], full: bool) -> None:
 
 def observe_sync_objects(count: int, full: bool) -> None:
     """Count ``count`` objects sent by one Sync API read."""
-    SYNC_OBJECTS.labels("full" if full else "incremental").observe(count)
+    child = _objects_children.get(full)
+    if child is None:
+        child = _objects_children[full] = SYNC_OBJECTS.labels("full" if full else "incremental")
+    child.observe(count)
+
+
+_objects_children: dict[bool, Any] = {}
 
 
 def _on_event(event: events.Event, kind: str) -> None:

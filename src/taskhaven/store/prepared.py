@@ -15,7 +15,7 @@ row read in a transaction, as long as everything the caller needs is in that one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,21 +31,55 @@ class _Compiled:
     defaults: dict[str, Any]
     keys: tuple[str, ...]
     types: tuple[Any, ...]
-    # The columns that need a conversion from the driver's value, by position, as the
-    # SQLAlchemy result would apply it: dates stored as text on SQLite, booleans, JSON.
-    # Worked out at the first execution: some depend on the driver's type code.
-    convert: tuple[tuple[int, str, Callable[[Any], Any]], ...] | None = None
+    # Each key's position and conversion from the driver's value (None where there is
+    # none), as the SQLAlchemy result would apply it: dates stored as text on SQLite,
+    # booleans, JSON. Worked out at the first execution: some depend on the driver's type
+    # code.
+    columns: dict[str, tuple[int, Callable[[Any], Any] | None]] | None = None
 
 
-class PreparedRow(dict[str, Any]):
-    """A row keyed like ``.mappings()`` would key it, with the driver's tuple beside it.
+class PreparedRow(Mapping[str, Any]):
+    """A row keyed like ``.mappings()`` would key it, over the driver's tuple.
 
-    ``raw`` is what the database sent, before any conversion: hashable on SQLite (text,
-    numbers), so a caller can key a value it derives from the whole row by the row itself.
+    A column is converted when it is first read, not when the row arrives: the polling
+    read looks at a handful of the user row's columns and renders the rest only when its
+    answer is not already kept. ``raw`` is what the database sent, hashable on SQLite (text,
+    numbers): a caller may key a value derived from the whole row by the row itself.
     """
 
-    __slots__ = ("raw",)
-    raw: tuple[Any, ...]
+    __slots__ = ("_columns", "_converted", "raw")
+
+    def __init__(
+        self, raw: tuple[Any, ...], columns: dict[str, tuple[int, Callable[[Any], Any] | None]]
+    ) -> None:
+        self.raw = raw
+        self._columns = columns
+        self._converted: dict[str, Any] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        position, processor = self._columns[key]
+        if processor is None:
+            return self.raw[position]
+        # Converted once: a JSON column read twice is the same object both times.
+        converted = self._converted
+        if converted is None:
+            converted = self._converted = {}
+        elif key in converted:
+            return converted[key]
+        value = converted[key] = processor(self.raw[position])
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return f"PreparedRow({dict(self)!r})"
 
 
 def driver(conn: Connection) -> Any:
@@ -82,7 +116,7 @@ class Prepared:
         return made
 
     def first(self, driver: Any, dialect: Dialect, **params: Any) -> PreparedRow | None:
-        """The first row as a dict keyed like ``.mappings()`` would key it, or None.
+        """The first row, keyed like ``.mappings()`` would key it, or None.
 
         ``driver`` is a DB-API connection outside any transaction the caller cares about
         (autocommit), so the statement is its own snapshot. Only plain parameters (text,
@@ -108,27 +142,19 @@ class Prepared:
         try:
             cursor.execute(compiled.sql, bound)
             found = cursor.fetchmany(1) if one else cursor.fetchall()
-            if compiled.convert is None:
+            if compiled.columns is None:
                 processors = (
                     type_._cached_result_processor(dialect, described[1])
                     for type_, described in zip(compiled.types, cursor.description, strict=True)
                 )
-                compiled.convert = tuple(
-                    (position, key, processor)
+                compiled.columns = {
+                    key: (position, processor)
                     for position, (key, processor) in enumerate(
                         zip(compiled.keys, processors, strict=True)
                     )
-                    if processor is not None
-                )
+                }
         finally:
             cursor.close()
-        keys, convert = compiled.keys, compiled.convert
-        rows = []
-        for raw in found:
-            # The driver's values as they are, then the few columns that need converting.
-            row = PreparedRow(zip(keys, raw, strict=True))
-            for position, key, processor in convert:
-                row[key] = processor(raw[position])
-            row.raw = raw
-            rows.append(row)
+        columns = compiled.columns
+        rows = [PreparedRow(raw, columns) for raw in found]
         return rows

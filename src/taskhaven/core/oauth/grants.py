@@ -282,10 +282,11 @@ def authenticate(backend: Backend, token: str, family: str | None = None) -> Gra
     found = backend.loop_first(_BY_TOKEN, digest=wanted)
     if found is None or not security.same(found["grant_token_digest"], wanted):
         raise AuthenticationFailed("Invalid token")
-    row = {name: found.pop(f"grant_{name}") for name in (*_TOKEN_KEYS, "client_id")}
-    # What is left: keys and converted values as ``.mappings()`` gives them for the start's
+    row = {name: found[f"grant_{name}"] for name in (*_TOKEN_KEYS, "client_id")}
+    # The rest: keys and converted values as ``.mappings()`` gives them for the start's
     # columns (see reader.by_api_token); no token column rides along with the user.
-    start = reader.start_of(cast(RowMapping, found))
+    user = {key: found[key] for key in found if not key.startswith("grant_")}
+    start = reader.start_of(cast(RowMapping, user))
     return _live_grant(cast(RowMapping, row), start, family)
 
 
