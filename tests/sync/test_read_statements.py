@@ -9,8 +9,11 @@ from typing import Any
 
 import httpx
 import orjson
+import pytest
 from sqlalchemy import event
 
+from taskhaven.api.todoist.v6 import http as v6_http
+from taskhaven.api.todoist.v6.routes import LOOP_ROWS
 from taskhaven.store.prepared import Prepared
 from tests.conftest import register
 from tests.servers import RunningServer
@@ -96,3 +99,78 @@ def test_a_v2_check_with_nothing_new_is_one_statement(server: RunningServer) -> 
     assert [tag["name"] for tag in body["tags"]] == ["t"]
     assert body["syncTaskBean"]["empty"] is True and body["projectProfiles"] is None
     assert not any("FROM items" in statement for statement in seen), seen
+
+
+@contextmanager
+def pool_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The Sync API handlers run in the thread pool meanwhile (by name)."""
+    calls: list[str] = []
+    real = v6_http.run_in_threadpool
+
+    async def recorded(handler: Any, *args: Any) -> Any:
+        calls.append(handler.__name__)
+        return await real(handler, *args)
+
+    monkeypatch.setattr(v6_http, "run_in_threadpool", recorded)
+    yield calls
+
+
+def test_a_few_changes_are_read_on_the_event_loop(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = register(server)["token"]
+    first = sync(server, token, resource_types=["all"])["seq_no"]
+    sync(server, token, commands=[command("item_add", {"content": f"t{n}"}) for n in range(3)])
+    with pool_calls(monkeypatch) as calls:
+        body = sync(server, token, seq_no=first, resource_types=["all"])
+    assert sorted(item["content"] for item in body["Items"]) == ["t0", "t1", "t2"]
+    assert calls == []
+
+
+def test_more_changes_than_the_bound_are_read_in_the_pool_and_all_sent(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = register(server)["token"]
+    first = sync(server, token, resource_types=["all"])["seq_no"]
+    many = LOOP_ROWS + 1
+    sync(server, token, commands=[command("item_add", {"content": f"t{n}"}) for n in range(many)])
+    with pool_calls(monkeypatch) as calls:
+        body = sync(server, token, seq_no=first, resource_types=["all"])
+    assert len(body["Items"]) == many
+    assert calls == ["sync"]
+    # At the bound itself the loop answers.
+    since = body["seq_no"]
+    commands = [command("item_update", {"id": i["id"], "content": "x"}) for i in body["Items"]]
+    sync(server, token, commands=commands[:LOOP_ROWS])
+    with pool_calls(monkeypatch) as calls:
+        body = sync(server, token, seq_no=since, resource_types=["all"])
+    assert len(body["Items"]) == LOOP_ROWS
+    assert calls == []
+
+
+def test_what_the_bound_refuses_goes_to_the_pool(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full sync, changed day orders, and a project shared with the user: never on the
+    loop (their size is the account's, not the change's)."""
+    owner, guest = register(server), register(server)
+    seq = sync(server, guest["token"], resource_types=["all"])["seq_no"]
+    with pool_calls(monkeypatch) as calls:
+        sync(server, guest["token"], resource_types=["all"])
+        sync(server, guest["token"], resource_types=["all"], seq_no=seq,
+             day_orders_timestamp="1.0")  # fmt: skip
+    assert calls == ["sync", "sync"]
+    project = sync(server, owner["token"], commands=[command("project_add", {"name": "P"}, "p")])[
+        "TempIdMapping"
+    ]["p"]
+    sync(server, owner["token"], commands=[
+        command("share_project", {"project_id": project, "email": guest["email"]})
+    ])  # fmt: skip
+    body = sync(server, guest["token"], resource_types=["live_notifications"])
+    invite = next(n for n in body["LiveNotifications"] if "invitation_secret" in n)
+    args = {k: invite[k] for k in ("invitation_id", "invitation_secret")}
+    sync(server, guest["token"], commands=[command("accept_invitation", args)])
+    with pool_calls(monkeypatch) as calls:
+        body = sync(server, guest["token"], resource_types=["all"], seq_no=seq)
+    assert [p["name"] for p in body["Projects"] if p["id"] == project] == ["P"]
+    assert calls == ["sync"]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import JSON, Connection, Select, Table, bindparam, or_, select, type_coerce
 
 from taskhaven.core import departures, item_labels, member_view, visibility
-from taskhaven.core.limits import IN_CHUNK
+from taskhaven.core.limits import IN_CHUNK, ReadTooLarge
 from taskhaven.core.rows import Row
 from taskhaven.store import counter
 from taskhaven.store.prepared import Prepared, driver
@@ -48,6 +48,16 @@ _OWN_SINCE: dict[Kind, Prepared] = {
         select(table)
         .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
         .order_by(table.c.seq.desc(), table.c.id.desc())
+    )
+    for kind, table in _TABLES.items()
+}
+# The same, with a LIMIT: a read that may answer only when it stays small (``at_most``).
+_OWN_SINCE_BOUNDED: dict[Kind, Prepared] = {
+    kind: Prepared(
+        select(table)
+        .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
+        .order_by(table.c.seq.desc(), table.c.id.desc())
+        .limit(bindparam("limit"))
     )
     for kind, table in _TABLES.items()
 }
@@ -85,7 +95,12 @@ def view(conn: Connection, user_id: int, since: int) -> View:
 
 
 def rows_since(
-    conn: Connection, kind: Kind, user_id: int, since: int, seen: View | None = None
+    conn: Connection,
+    kind: Kind,
+    user_id: int,
+    since: int,
+    seen: View | None = None,
+    at_most: int | None = None,
 ) -> list[Row]:
     """Rows of ``kind`` visible to ``user_id``, newest change first.
 
@@ -96,6 +111,10 @@ def rows_since(
     then, and the whole of one the user lost since then, each row marked deleted
     (core/visibility.py). ``seen`` is ``view(conn, user_id, since)``, read once for several
     kinds.
+
+    With ``at_most``, the read is bounded: only the user's own rows, at most that many of
+    them and of departures, or ``ReadTooLarge`` (a shared project, one gained or lost, or
+    more rows) — each statement of it reads at most ``at_most + 1`` rows.
     """
     table = _TABLES[kind]
     if table not in visibility.SHARED_TABLES:
@@ -103,7 +122,15 @@ def rows_since(
     elif seen is None:
         seen = view(conn, user_id, since)
     found: list[Row]
-    if since > 0 and not seen.shared:
+    if at_most is not None:
+        if since <= 0 or seen.shared or seen.gained or seen.lost:
+            raise ReadTooLarge(kind)
+        bounded = _OWN_SINCE_BOUNDED[kind]
+        values = {"user_id": user_id, "since": since, "limit": at_most + 1}
+        found = list(bounded.all(driver(conn), conn.dialect, **values))
+        if len(found) > at_most:
+            raise ReadTooLarge(kind)
+    elif since > 0 and not seen.shared:
         # The polling case (nothing shared with the user): prepared once, run on the read
         # transaction's own driver connection (store/prepared.py).
         found = list(_OWN_SINCE[kind].all(driver(conn), conn.dialect, user_id=user_id, since=since))
@@ -115,7 +142,7 @@ def rows_since(
     if seen.gained or seen.lost:
         found = _with_membership_changes(conn, table, found, since, seen.gained, seen.lost)
     if since > 0 and table in (items, notes):
-        found = _with_departures(conn, table, user_id, since, seen, found)
+        found = _with_departures(conn, table, user_id, since, seen, found, at_most)
     if table is items:
         found = item_labels.seen_by(conn, user_id, found)  # each member's own labels
     elif table is projects:
@@ -196,12 +223,19 @@ def _with_membership_changes(
 
 
 def _with_departures(
-    conn: Connection, table: Table, user_id: int, since: int, seen: View, found: list[Row]
+    conn: Connection,
+    table: Table,
+    user_id: int,
+    since: int,
+    seen: View,
+    found: list[Row],
+    at_most: int | None = None,
 ) -> list[Row]:
     """Rows that moved out of the user's sight since ``since``, sent deleted once
     (core/departures.py)."""
     listed = {row["id"] for row in found}
-    gone = departures.departed(conn, table, user_id, since, [*seen.shared, *seen.lost])
+    others = [*seen.shared, *seen.lost]
+    gone = departures.departed(conn, table, user_id, since, others, at_most)
     extra = [row for row in gone if row["id"] not in listed]
     if not extra:
         return found

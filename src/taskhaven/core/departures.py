@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, or_, select
 
 from taskhaven.core import visibility
 from taskhaven.core.backend import Unit
-from taskhaven.core.limits import IN_CHUNK
+from taskhaven.core.limits import IN_CHUNK, ReadTooLarge
 from taskhaven.core.rows import Row
 from taskhaven.store.prepared import Prepared, driver
 from taskhaven.store.schema import departures, projects
@@ -47,6 +47,11 @@ def record(
 _OWN = select(projects.c.id).where(projects.c.user_id == bindparam("user_id"))
 _RECENT = (departures.c.kind == bindparam("kind"), departures.c.seq > bindparam("since"))
 _FROM_OWN = Prepared(select(departures.c.row_id).where(*_RECENT, departures.c.project_id.in_(_OWN)))
+_FROM_OWN_BOUNDED = Prepared(
+    select(departures.c.row_id)
+    .where(*_RECENT, departures.c.project_id.in_(_OWN))
+    .limit(bindparam("limit"))
+)
 _FROM_OWN_OR_SEEN = select(departures.c.row_id).where(
     *_RECENT,
     or_(
@@ -57,14 +62,27 @@ _FROM_OWN_OR_SEEN = select(departures.c.row_id).where(
 
 
 def departed(
-    conn: Connection, table: Table, user_id: int, since: int, seen: Iterable[int]
+    conn: Connection,
+    table: Table,
+    user_id: int,
+    since: int,
+    seen: Iterable[int],
+    at_most: int | None = None,
 ) -> list[Row]:
     """Rows of ``table`` that left a project the user sees (their own, or one of ``seen``:
     shared with them, or lost since ``since``) after ``since`` and that the user does not
-    see now, each marked deleted."""
+    see now, each marked deleted. With ``at_most``: only from the user's own projects, at
+    most that many, or ``ReadTooLarge``."""
     others = sorted(set(seen))
     values = {"kind": table.name, "since": since, "user_id": user_id}
-    if others:
+    if at_most is not None:
+        if others:
+            raise ReadTooLarge(table.name)
+        bounded = _FROM_OWN_BOUNDED.all(driver(conn), conn.dialect, **values, limit=at_most + 1)
+        if len(bounded) > at_most:
+            raise ReadTooLarge(table.name)
+        found = [row["row_id"] for row in bounded]
+    elif others:
         found = [
             row_id for (row_id,) in conn.execute(_FROM_OWN_OR_SEEN, {**values, "others": others})
         ]

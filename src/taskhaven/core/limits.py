@@ -12,6 +12,12 @@ IN_CHUNK = 500
 """Values per ``IN (...)`` list: far below SQLite's and PostgreSQL's limits on bound
 parameters, whatever ``max_commands_per_request`` an operator sets."""
 
+
+class ReadTooLarge(Exception):
+    """A read bounded by ``at_most`` met more than that: its caller reads again without the
+    bound, where a long read does no harm (the thread pool, not the event loop)."""
+
+
 MAX_INDENT = 4
 """The deepest level of the tree: top-level projects and items have indent 1."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from taskhaven.core import users, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, NotFound
-from taskhaven.core.limits import MAX_BIGINT
+from taskhaven.core.limits import MAX_BIGINT, ReadTooLarge
 from taskhaven.core.rows import Row
 from taskhaven.store.schema import live_notifications
 
@@ -83,15 +83,24 @@ def update_for_invitation(
     )
 
 
-def rows_since(conn: Connection, user_id: int, since: int) -> list[RowMapping]:
-    """The user's notifications, newest change first (a full read leaves deleted ones out)."""
+def rows_since(
+    conn: Connection, user_id: int, since: int, at_most: int | None = None
+) -> list[RowMapping]:
+    """The user's notifications, newest change first (a full read leaves deleted ones out).
+    With ``at_most``: at most that many, or ``ReadTooLarge``."""
     table = live_notifications
     query = select(table).where(table.c.user_id == user_id)
     if since > 0:
         query = query.where(table.c.seq > since)
     else:
         query = query.where(table.c.is_deleted.is_(False))
-    return list(conn.execute(query.order_by(table.c.seq.desc(), table.c.id.desc())).mappings())
+    query = query.order_by(table.c.seq.desc(), table.c.id.desc())
+    if at_most is None:
+        return list(conn.execute(query).mappings())
+    found = list(conn.execute(query.limit(at_most + 1)).mappings())
+    if len(found) > at_most:
+        raise ReadTooLarge("live_notifications")
+    return found
 
 
 def mark(unit: Unit, notification_id: Any, *, unread: bool) -> None:

@@ -33,6 +33,7 @@ from taskhaven.api.todoist.v6.colors import (
 )
 from taskhaven.api.todoist.v6.timestamps import Formats
 from taskhaven.core import changes
+from taskhaven.core.limits import ReadTooLarge
 from taskhaven.core.status import Status
 
 Tuples = Iterable[Sequence[Any]]
@@ -268,10 +269,19 @@ SHAPES: dict[changes.Kind, Shape] = {
 
 
 def rendered(
-    conn: Connection, kind: changes.Kind, user_id: int, since: int, seen: changes.View
+    conn: Connection,
+    kind: changes.Kind,
+    user_id: int,
+    since: int,
+    seen: changes.View,
+    at_most: int | None = None,
 ) -> Objects:
-    """The v6 objects of ``kind`` a read from ``since`` sends, newest change first."""
+    """The v6 objects of ``kind`` a read from ``since`` sends, newest change first
+    (``at_most``: see ``changes.rows_since``)."""
     columns, from_tuples, from_row = SHAPES[kind]
     if since == 0:
+        if at_most is not None:
+            raise ReadTooLarge(kind)
         return from_tuples(changes.working_set(conn, kind, user_id, columns, seen))
-    return [from_row(row) for row in changes.rows_since(conn, kind, user_id, since, seen)]
+    found = changes.rows_since(conn, kind, user_id, since, seen, at_most)
+    return [from_row(row) for row in found]

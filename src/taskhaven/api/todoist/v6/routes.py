@@ -31,11 +31,13 @@ from taskhaven.api.todoist.v6.sync import (
     handle_sync,
     needs_rows,
     parse_commands,
+    read,
     sync_reads,
     wanted_types,
 )
 from taskhaven.core import export, ratelimit, reader, sharing, signon, users
 from taskhaven.core.backend import Backend, utcnow
+from taskhaven.core.limits import ReadTooLarge
 from taskhaven.core.oauth import scopes
 from taskhaven.middleware.protocol import protocol_app
 from taskhaven.observability import metrics
@@ -63,7 +65,7 @@ def sync(backend: Backend, params: Params, request: Request) -> Any:
         # Writes have their own, much higher ceiling: a refused commit can cost a client
         # its queue, so the read limit never applies to one (docs/security.md).
         ratelimit.hit(backend, f"v6-write:{user['id']}", settings.write_rate_limit_per_minute)
-    else:
+    elif not getattr(request.state, "sync_counted", False):
         ratelimit.hit(backend, f"v6-sync:{user['id']}", settings.sync_rate_limit_per_minute)
     answer = handle_sync(backend, user, params, start)
     if batch:
@@ -73,12 +75,18 @@ def sync(backend: Backend, params: Params, request: Request) -> Any:
     return answer
 
 
+# The most rows of one kind an incremental sync reads on the event loop; one that finds
+# more is read again in the thread pool.
+LOOP_ROWS = 50
+
+
 def sync_inline(backend: Backend, params: Params, request: Request) -> Any | None:
-    """An incremental sync with nothing new, answered on the event loop from one statement
-    (token, user, counter, marks) on the loop's own connection; None hands the request to
-    ``sync`` in the thread pool. Anything that writes stays in the pool: commands, the
-    database rate counter; so does any read of changed rows
-    (docs/performance.md, the read path)."""
+    """An incremental sync answered on the event loop, on the loop's own connection: with
+    nothing new, from one statement (token, user, counter, marks); with a few changes, by a
+    read bounded to ``LOOP_ROWS`` rows per kind of the user's own rows. None hands the
+    request to ``sync`` in the thread pool: anything that writes (commands, a database rate
+    counter), a full sync, and any read the bound refuses (docs/performance.md, the read
+    path)."""
     if params.raw("commands") not in (None, "", "[]"):
         return None
     limit = backend.settings.sync_rate_limit_per_minute
@@ -89,11 +97,23 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
         return None  # not the account's token (an app's, or none): the pool decides
     request.state.sync_start = start
     types, since = sync_reads(params)
-    if needs_rows(start, types, since, params.text("day_orders_timestamp")):
-        return None
-    # Counted only once answering here is decided: a request handed on is counted by ``sync``.
+    day_orders = params.text("day_orders_timestamp")
+    if not needs_rows(start, types, since, day_orders):
+        ratelimit.hit(backend, f"v6-sync:{start.user['id']}", limit)
+        return unchanged.answer(backend, start, types, since, day_orders)
+    if since == 0:
+        return None  # a full sync: as long as the account
+    # Counted once: a read handed on below is not counted again by ``sync``.
     ratelimit.hit(backend, f"v6-sync:{start.user['id']}", limit)
-    return unchanged.answer(backend, start, types, since, params.text("day_orders_timestamp"))
+    request.state.sync_counted = True
+    token, loop_read = start.token, backend.loop_read
+    try:
+        answer = read(backend, start.user, types, since, day_orders, token, start, loop_read,
+                      at_most=LOOP_ROWS)  # fmt: skip
+    except ReadTooLarge:
+        return None
+    metrics.observe_read(answer, full=False)
+    return answer
 
 
 def _user_with_token(backend: Backend, row: RowMapping, token: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from taskhaven.core import changes, columns, notifications, reader, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.errors import DomainError, InvalidArgument, LimitExceeded
+from taskhaven.core.limits import ReadTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +208,13 @@ def read(
     start: reader.Start | None = None,
     opener: Callable[[], AbstractContextManager[Connection]] | None = None,
     now: datetime | None = None,
+    at_most: int | None = None,
 ) -> dict[str, Any]:
     """The read half of a sync; the cursor is taken before any row (see changes.cursor).
+
+    ``at_most`` bounds the read (``changes.rows_since``): at most that many rows of each
+    kind, the user's own only, no day orders, or ``ReadTooLarge`` — a read short enough to
+    run on the event loop.
 
     ``start`` (the user row, the counter and the marks, read in one statement) lets kinds
     that did not change since ``since`` go unread; without it, it is read first here.
@@ -238,11 +244,13 @@ def read(
         for kind, key in _PLAIN.items():
             if kind in types:
                 out[key] = (
-                    fullsync.rendered(db.conn, kind, user_id, since, seen) if kind in fresh else []
+                    fullsync.rendered(db.conn, kind, user_id, since, seen, at_most)
+                    if kind in fresh
+                    else []
                 )
         if "notes" in types:
             found = (
-                fullsync.rendered(db.conn, "notes", user_id, since, seen)
+                fullsync.rendered(db.conn, "notes", user_id, since, seen, at_most)
                 if "notes" in fresh
                 else []
             )
@@ -257,7 +265,7 @@ def read(
             )
         if "live_notifications" in types:
             notes_found = (
-                notifications.rows_since(db.conn, user_id, since)
+                notifications.rows_since(db.conn, user_id, since, at_most)
                 if "live_notifications" in fresh
                 else []
             )
@@ -271,6 +279,8 @@ def read(
         if "day_orders" in types:
             current = user["day_orders_ts"]
             if day_orders_timestamp is not None and day_orders_timestamp != current:
+                if at_most is not None:
+                    raise ReadTooLarge("day_orders")  # every ordered item: not bounded
                 orders = changes.day_orders(db.conn, user_id)
                 out["DayOrders"] = {str(item_id): order for item_id, order in orders.items()}
             out["DayOrdersTimestamp"] = current
