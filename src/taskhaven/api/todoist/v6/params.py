@@ -48,6 +48,17 @@ def _urlencoded(body: bytes) -> dict[str, list[str]]:
     return found
 
 
+def parse_json(name: str, value: str, *, nul: bool = False) -> Any:
+    """The JSON text ``value`` of parameter ``name``; see ``Params.json``."""
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise BadJson(name) from exc
+    if not nul and columns.refused(data):
+        raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
+    return data
+
+
 class Params:
     """Every value arrives as text; these getters convert and say clearly what is wrong."""
 
@@ -128,13 +139,7 @@ class Params:
         value = self.raw(name)
         if value is None or value == "":
             return default
-        try:
-            data = orjson.loads(value)
-        except orjson.JSONDecodeError as exc:
-            raise BadJson(name) from exc
-        if not nul and columns.refused(data):
-            raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
-        return data
+        return parse_json(name, value, nul=nul)
 
     def flag(self, name: str, default: bool = False) -> bool:
         value = self.raw(name)

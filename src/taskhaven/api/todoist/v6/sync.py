@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping
@@ -20,7 +22,7 @@ from taskhaven.api.todoist.v6.errors import (
     error_object,
     map_error,
 )
-from taskhaven.api.todoist.v6.params import Params
+from taskhaven.api.todoist.v6.params import Params, parse_json
 from taskhaven.core import changes, columns, notifications, reader, users
 from taskhaven.core import commands as core_commands
 from taskhaven.core.backend import Backend, utcnow
@@ -165,15 +167,25 @@ def _run_one(ctx: Ctx, cmd: dict[str, Any]) -> tuple[Any, int | None]:
     return "ok", None
 
 
-def wanted_types(raw: Any) -> set[str]:
+_ALL_TYPES = frozenset(RESOURCE_TYPES)
+
+
+def wanted_types(raw: Any) -> frozenset[str]:
     if raw is None:
-        return set()
+        return frozenset()
     if not isinstance(raw, list):
         raise InvalidArgument("resource_types", "Invalid argument value: resource_types")
     names = {name for name in raw if isinstance(name, str)}
     if "all" in names:
-        return set(RESOURCE_TYPES)
-    return names & set(RESOURCE_TYPES)
+        return _ALL_TYPES
+    return frozenset(names & _ALL_TYPES)
+
+
+@lru_cache(maxsize=256)
+def _types_in(text: str) -> frozenset[str]:
+    """``wanted_types`` of the JSON text a client sent: clients send the same few texts
+    on every sync, so each is parsed once (a refused text raises and is not kept)."""
+    return wanted_types(parse_json("resource_types", text))
 
 
 # What each resource type reads beyond the user row, by mark (core/marks.py).
@@ -188,7 +200,9 @@ _MARKS = {
 }
 
 
-def needs_rows(start: reader.Start, types: set[str], since: int, day_orders: str | None) -> bool:
+def needs_rows(
+    start: reader.Start, types: AbstractSet[str], since: int, day_orders: str | None
+) -> bool:
     """Whether answering needs more than ``start``'s one row: a kind changed since the
     client's number, or its day orders differ (core/marks.py)."""
     since = changes.read_from(since, start.cursor)
@@ -201,7 +215,7 @@ def needs_rows(start: reader.Start, types: set[str], since: int, day_orders: str
 def read(
     backend: Backend,
     user: RowMapping,
-    types: set[str],
+    types: AbstractSet[str],
     since: int,
     day_orders_timestamp: str | None,
     presented_token: str | None = None,
@@ -294,14 +308,15 @@ def read(
     return out
 
 
-def sync_reads(params: Params) -> tuple[set[str], int]:
+def sync_reads(params: Params) -> tuple[frozenset[str], int]:
     """The resource types a sync asks for and the number it syncs from."""
-    raw_types = params.json("resource_types")
+    text = params.raw("resource_types")
+    types = _types_in(text) if text else frozenset()
     if "include_notification_settings" in params and params.flag("include_notification_settings"):
-        raw_types = [*(raw_types or []), "notification_settings"]
+        types = types | {"notification_settings"}
     seq_no = params.integer("seq_no", 0) or 0
     seq_no_global = params.integer("seq_no_global", seq_no) or 0
-    return wanted_types(raw_types), max(0, min(seq_no, seq_no_global))
+    return types, max(0, min(seq_no, seq_no_global))
 
 
 def handle_sync(

@@ -35,7 +35,7 @@ def _clock(timezone: str, now: datetime) -> tuple[date, timedelta | None, timede
 def answer(
     backend: Backend,
     start: reader.Start,
-    types: set[str],
+    types: frozenset[str],
     since: int,
     day_orders_timestamp: str | None,
 ) -> Response:
@@ -44,7 +44,7 @@ def answer(
     key: Hashable | None = None
     if start.content is not None:
         clock = _clock(start.user["timezone"], now)
-        key = ("v6 unchanged", start.content, start.token, frozenset(types), clock)
+        key = ("v6 unchanged", start.content, start.token, types, clock)
     kept: tuple[bytes, int] | None = backend.remembered.get(key) if key is not None else None
     if kept is None:
         out = read(
