@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -10,6 +10,7 @@ from sqlalchemy import RowMapping
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from taskhaven.api.todoist.v6 import bounds
 from taskhaven.api.todoist.v6.errors import TOO_MANY_COMMANDS, error_object, map_error
@@ -86,28 +87,38 @@ def command_scopes(kind: str) -> tuple[str, ...]:
     return WRITE
 
 
-def endpoint(
-    handler: Handler, call: str = "", inline: Inline | None = None
-) -> Callable[[Request], Awaitable[Response]]:
-    """Parse parameters, check them against ``call``'s bounds, run the handler off the event
-    loop, map domain errors.
+class Endpoint:
+    """One call as a plain ASGI app: parse parameters, check them against ``call``'s
+    bounds, run the handler off the event loop, map domain errors.
 
     ``inline`` may answer first, on the loop, when it can do so without writing or a long
     read (docs/performance.md, the read path); when it returns None the handler runs.
+    A plain ASGI app rather than a ``request -> response`` function: Starlette then calls it
+    without a wrapper of its own, and what escapes it (the framework's ``HTTPException``)
+    reaches the protocol app's exception handlers all the same.
     """
 
-    async def run(request: Request) -> Response:
+    def __init__(self, handler: Handler, call: str = "", inline: Inline | None = None) -> None:
+        self.handler = handler
+        self.call = call
+        self.inline = inline
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        response = await self.respond(request)
+        await response(scope, receive, send)
+
+    async def respond(self, request: Request) -> Response:
         backend: Backend = request.app.state.backend
         try:
             params = await Params.from_request(request)
-            bounds.check_params(call, params.values())
+            bounds.check_params(self.call, params.values())
+            inline = self.inline
             result = inline(backend, params, request) if inline is not None else None
             if result is None:
-                result = await run_in_threadpool(handler, backend, params, request)
+                result = await run_in_threadpool(self.handler, backend, params, request)
         except DomainError as exc:
             return error_response(exc)
         if isinstance(result, Response):
             return result
         return json_response(result)
-
-    return run

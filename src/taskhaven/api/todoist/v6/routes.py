@@ -18,11 +18,11 @@ from taskhaven.api.todoist.v6.commands import COMMANDS
 from taskhaven.api.todoist.v6.http import (
     NEVER,
     READ,
+    Endpoint,
     Handler,
     authenticate,
     command_scopes,
     credential,
-    endpoint,
     render_error,
 )
 from taskhaven.api.todoist.v6.params import Params
@@ -184,7 +184,7 @@ INLINE = {"sync": sync_inline}
 def routes() -> list[Route]:
     """One route per call, relative to the mount point."""
     return [
-        Route("/" + name, endpoint(handler, name, INLINE.get(name)), methods=["GET", "POST"])
+        Route("/" + name, Endpoint(handler, name, INLINE.get(name)), methods=["GET", "POST"])
         for name, handler in HANDLERS.items()
     ]
 
