@@ -108,12 +108,11 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     request.state.sync_counted = True
     token, loop_read = start.token, backend.loop_read
     try:
-        answer = read(backend, start.user, types, since, day_orders, token, start, loop_read,
-                      at_most=LOOP_ROWS)  # fmt: skip
+        head = read(backend, start.user, types, since, day_orders, token, start, loop_read,
+                    at_most=LOOP_ROWS, with_start_fields=False)  # fmt: skip
     except ReadTooLarge:
         return None
-    metrics.observe_read(answer, full=False)
-    return answer
+    return unchanged.with_changes(backend, start, types, head)
 
 
 def _user_with_token(backend: Backend, row: RowMapping, token: str) -> dict[str, Any]:

@@ -223,12 +223,16 @@ def read(
     opener: Callable[[], AbstractContextManager[Connection]] | None = None,
     now: datetime | None = None,
     at_most: int | None = None,
+    with_start_fields: bool = True,
 ) -> dict[str, Any]:
     """The read half of a sync; the cursor is taken before any row (see changes.cursor).
 
     ``at_most`` bounds the read (``changes.rows_since``): at most that many rows of each
     kind, the user's own only, no day orders, or ``ReadTooLarge`` — a read short enough to
     run on the event loop.
+
+    ``with_start_fields=False`` leaves out what ``start_fields`` gives (a caller that keeps
+    it between answers adds it).
 
     ``start`` (the user row, the counter and the marks, read in one statement) lets kinds
     that did not change since ``since`` go unread; without it, it is read first here.
@@ -270,13 +274,6 @@ def read(
             )
             out["Notes"] = [note for note in found if "item_id" in note]
             out["ProjectNotes"] = [note for note in found if "item_id" not in note]
-        if "locations" in types:
-            out["Locations"] = []
-        if "user" in types:
-            now = now or utcnow()
-            out["User"] = render.user(
-                user, token, now, reader.completed_today(backend.remembered, db, start, now)
-            )
         if "live_notifications" in types:
             notes_found = (
                 notifications.rows_since(db.conn, user_id, since, at_most)
@@ -289,7 +286,6 @@ def read(
                 else {}
             )
             out["LiveNotifications"] = [render.live_notification(r, senders) for r in notes_found]
-            out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
         if "day_orders" in types:
             current = user["day_orders_ts"]
             if day_orders_timestamp is not None and day_orders_timestamp != current:
@@ -297,14 +293,40 @@ def read(
                     raise ReadTooLarge("day_orders")  # every ordered item: not bounded
                 orders = changes.day_orders(db.conn, user_id)
                 out["DayOrders"] = {str(item_id): order for item_id, order in orders.items()}
-            out["DayOrdersTimestamp"] = current
-        if "collaborators" in types:
-            # Complete lists every time (spec §2.2): the client replaces them wholesale.
-            people, states = reader.collaborators(backend.remembered, db, start)
-            out["Collaborators"] = [render.collaborator(r) for r in people]
-            out["CollaboratorStates"] = [render.collaborator_state(s) for s in states]
-        if "notification_settings" in types:
-            out["SettingsNotifications"] = users.notification_settings(user)
+        if with_start_fields:
+            out.update(start_fields(backend, db, start, types, token, now or utcnow()))
+    return out
+
+
+def start_fields(
+    backend: Backend,
+    db: reader.Lazy,
+    start: reader.Start,
+    types: AbstractSet[str],
+    token: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """The fields of an answer that depend on the start alone (the user row and the marks),
+    the user's local date and offset (``now``) and the token — never on the client's
+    number: what ``unchanged`` keeps between answers."""
+    user = start.user
+    out: dict[str, Any] = {}
+    if "locations" in types:
+        out["Locations"] = []
+    if "user" in types:
+        done_today = reader.completed_today(backend.remembered, db, start, now)
+        out["User"] = render.user(user, token, now, done_today)
+    if "live_notifications" in types:
+        out["LiveNotificationsLastRead"] = user["live_notifications_last_read"]
+    if "day_orders" in types:
+        out["DayOrdersTimestamp"] = user["day_orders_ts"]
+    if "collaborators" in types:
+        # Complete lists every time (spec §2.2): the client replaces them wholesale.
+        people, states = reader.collaborators(backend.remembered, db, start)
+        out["Collaborators"] = [render.collaborator(r) for r in people]
+        out["CollaboratorStates"] = [render.collaborator_state(s) for s in states]
+    if "notification_settings" in types:
+        out["SettingsNotifications"] = users.notification_settings(user)
     return out
 
 

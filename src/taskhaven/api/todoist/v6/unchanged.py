@@ -1,11 +1,13 @@
-"""The answer to a sync that finds nothing new, rendered once per state of the account.
+"""The parts of a sync answer that do not change between polls, rendered once.
 
-A polling client sends the same sync again and again. When nothing it can see changed
-since its number (``sync.needs_rows`` is false), the answer depends only on the user row
-and the marks (both in ``Start.content``), the token, the resource types asked for, and the
-user's local date and UTC offset (``completed_today``, ``tz_offset``): on everything but
-the cursor. It is rendered once, kept in ``backend.remembered`` under those, and every
-answer is the cursor written in front of the kept bytes.
+A polling client sends the same sync again and again. Most of each answer depends only on
+the user row and the marks (both in ``Start.content``), the token, the resource types
+asked for, and the user's local date and UTC offset (``completed_today``, ``tz_offset``):
+the User object, the collaborator lists, the notification settings (``sync.start_fields``).
+Those are rendered once and kept in ``backend.remembered`` under what they were rendered
+from; an answer is the cursor and the changed rows written in front of the kept bytes.
+When nothing changed, the changed rows are the empty lists of the types asked for, kept
+too.
 
 Invariant: the key holds everything the kept bytes were rendered from. Collaborator lists
 are the one part read from other rows; they are kept under the projects and collaborators
@@ -16,20 +18,61 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import orjson
 from starlette.responses import Response
 
-from taskhaven.api.todoist.v6.sync import read
+from taskhaven.api.todoist.v6.sync import read, start_fields
 from taskhaven.core import reader, zones
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.observability import metrics
+
+# A kept part: JSON object members without the braces (empty when there are none), and
+# how many objects its lists hold (for the sync-size metric).
+Part = tuple[bytes, int]
 
 
 def _clock(timezone: str, now: datetime) -> tuple[date, timedelta | None, timedelta | None]:
     """What of ``now`` the answer shows: the user's local date, UTC offset and DST."""
     local = now.astimezone(zones.zone_or_utc(timezone))
     return local.date(), local.utcoffset(), local.dst()
+
+
+def _members(fields: dict[str, Any]) -> Part:
+    objects = sum(len(value) for value in fields.values() if isinstance(value, list))
+    return orjson.dumps(fields)[1:-1], objects
+
+
+def _key(kind: str, start: reader.Start, types: frozenset[str], now: datetime) -> Hashable | None:
+    """What a part rendered from the start is kept under (None: not to be kept)."""
+    if start.content is None:
+        return None
+    clock = _clock(start.user["timezone"], now)
+    return (kind, start.content, start.token, types, clock)
+
+
+def _kept_fields(
+    backend: Backend, start: reader.Start, types: frozenset[str], now: datetime
+) -> Part:
+    """``sync.start_fields`` as JSON members, kept under the start's content."""
+    key = _key("v6 start fields", start, types, now)
+    kept: Part | None = backend.remembered.get(key) if key is not None else None
+    if kept is not None:
+        return kept
+    token = start.token or ""
+    with reader.Lazy(backend.loop_read) as db:
+        part = _members(start_fields(backend, db, start, types, token, now))
+    if key is not None:
+        backend.remembered.put(key, part)
+    return part
+
+
+def _answer(cursor: int, user_id: int, parts: list[Part]) -> Response:
+    head = b'{"seq_no":%d,"seq_no_global":%d,"UserId":%d' % (cursor, cursor, user_id)
+    body = b",".join([head, *(members for members, _objects in parts if members)])
+    metrics.observe_sync_objects(sum(objects for _members, objects in parts), full=False)
+    return Response(body + b"}", media_type="application/json")
 
 
 def answer(
@@ -39,36 +82,35 @@ def answer(
     since: int,
     day_orders_timestamp: str | None,
 ) -> Response:
-    """The answer to a sync ``needs_rows`` found nothing new for."""
+    """The answer to a sync ``needs_rows`` found nothing new for: the empty lists of the
+    types asked for and the start's fields, kept together as one part."""
     now = utcnow()
-    key: Hashable | None = None
-    if start.content is not None:
-        clock = _clock(start.user["timezone"], now)
-        key = ("v6 unchanged", start.content, start.token, types, clock)
-    kept: tuple[bytes, int] | None = backend.remembered.get(key) if key is not None else None
-    if kept is None:
-        out = read(
-            backend,
-            start.user,
-            types,
-            since,
-            day_orders_timestamp,
-            start.token,
-            start,
-            backend.loop_read,
-            now=now,
-        )
-        del out["seq_no"], out["seq_no_global"]
-        objects = sum(len(value) for value in out.values() if isinstance(value, list))
-        # The object without its opening brace: what follows the cursor's two fields
-        # (``UserId`` is always there, so it is never empty).
-        kept = (orjson.dumps(out)[1:], objects)
+    key = _key("v6 unchanged", start, types, now)
+    whole: Part | None = backend.remembered.get(key) if key is not None else None
+    if whole is None:
+        shape = ("v6 empty lists", types)
+        empty: Part | None = backend.remembered.get(shape)
+        if empty is None:
+            # Every kind is skipped: no statement runs, only the lists' shape is made.
+            head = read(backend, start.user, types, since, day_orders_timestamp, start.token,
+                        start, backend.loop_read, now=now, with_start_fields=False)  # fmt: skip
+            for name in ("seq_no", "seq_no_global", "UserId"):
+                del head[name]
+            empty = _members(head)
+            backend.remembered.put(shape, empty)
+        fields = _kept_fields(backend, start, types, now)
+        whole = (b",".join(m for m in (empty[0], fields[0]) if m), empty[1] + fields[1])
         if key is not None:
-            backend.remembered.put(key, kept)
-    rest, objects = kept
-    metrics.observe_sync_objects(objects, full=False)
-    cursor = start.cursor
-    return Response(
-        b'{"seq_no":%d,"seq_no_global":%d,%s' % (cursor, cursor, rest),
-        media_type="application/json",
-    )
+            backend.remembered.put(key, whole)
+    return _answer(start.cursor, int(start.user["id"]), [whole])
+
+
+def with_changes(
+    backend: Backend, start: reader.Start, types: frozenset[str], head: dict[str, Any]
+) -> Response:
+    """The answer to a sync whose changed rows ``head`` holds (a read without its start
+    fields, ``seq_no`` and ``UserId`` first): those rows, then the kept fields."""
+    cursor, user_id = head.pop("seq_no"), head.pop("UserId")
+    del head["seq_no_global"]
+    fields = _kept_fields(backend, start, types, utcnow())
+    return _answer(cursor, user_id, [_members(head), fields])
