@@ -26,7 +26,7 @@ from taskhaven.core.errors import NotFound
 from taskhaven.core.marks import Marks
 from taskhaven.core.remembered import Remembered
 from taskhaven.store.prepared import Prepared, PreparedRow
-from taskhaven.store.schema import change_counter, sessions, user_marks
+from taskhaven.store.schema import MARK_KINDS, change_counter, sessions, user_marks
 from taskhaven.store.schema import users as users_table
 
 if TYPE_CHECKING:
@@ -79,8 +79,12 @@ _BY_SESSION = (
 )
 
 
-# Where the cursor sits in a start's row: after the user's columns and the marks.
-_CURSOR_AT = len(users_table.c) + len(marks.columns())
+# Where the marks and the cursor sit in a start's row: after the user's columns.
+_MARKS_AT = len(users_table.c)
+_CURSOR_AT = _MARKS_AT + len(marks.columns())
+_START_KEYS = [column.key for column in _BY_TOKEN.selected_columns]
+assert _START_KEYS[_MARKS_AT:_CURSOR_AT] == [f"mark_{kind}" for kind in MARK_KINDS]
+assert _START_KEYS[_CURSOR_AT] == "cursor"
 
 
 def _content(row: PreparedRow) -> Hashable:
@@ -116,11 +120,14 @@ def by_api_token(backend: Backend, token: str) -> Start | None:
         return None
     # The same keys and converted values as the RowMapping ``by_api_token`` reads: readers
     # of ``Start.user`` only index it (tests/core/test_prepared.py compares both).
-    user = cast(RowMapping, row)
+    # The marks and the cursor straight from the driver's tuple (integers, or no marks
+    # row at all: an outer join), as ``marks.marks_of`` reads them from the mapping.
+    raw = row.raw
+    found = raw[_MARKS_AT:_CURSOR_AT]
     return Start(
-        user=user,
-        cursor=int(row["cursor"]),
-        marks=marks.marks_of(row),
+        user=cast(RowMapping, row),
+        cursor=int(raw[_CURSOR_AT]),
+        marks=None if found[0] is None else dict(zip(MARK_KINDS, map(int, found), strict=True)),
         token=token,
         content=_content(row),
     )

@@ -25,9 +25,8 @@ class Observe:
         started = perf_counter()
         request_id = requestid.choose(scope["headers"])
         id_header = (requestid.HEADER, request_id.encode("ascii"))
-        match = routes.Match()
+        match = scope[routes.SCOPE_KEY] = routes.Match()
         id_token = requestid.current.set(request_id)
-        match_token = routes.current.set(match)
         status = 500  # what the server sends when the app fails before answering
 
         async def send_with_id(message: Message) -> None:
@@ -44,7 +43,6 @@ class Observe:
             metrics.observe_request(
                 scope["method"], match.label(), status, perf_counter() - started
             )
-            routes.current.reset(match_token)
         # After a failure the id stays set: the server logs the exception after this
         # returns, still in this request's task (each request has its own context).
         requestid.current.reset(id_token)

@@ -11,7 +11,6 @@ never becomes a label.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextvars import ContextVar
 
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
@@ -37,7 +36,9 @@ class Match:
         return UNMATCHED
 
 
-current: ContextVar[Match | None] = ContextVar("taskhaven_route_match", default=None)
+# Where a request's ``Match`` rides: in its scope, which the routers hand down in place
+# (a middleware that copies the scope copies the reference to the same ``Match``).
+SCOPE_KEY = "taskhaven.route_match"
 
 
 def tag(routes: Iterable[BaseRoute]) -> None:
@@ -60,7 +61,7 @@ def _tag_mount(mount: Mount) -> None:
     leaf = None if mount.routes else "/{path}"
 
     async def tagged(scope: Scope, receive: Receive, send: Send) -> None:
-        match = current.get()
+        match = scope.get(SCOPE_KEY)
         if match is not None:
             match.mounts.append(path)
             if leaf is not None:
@@ -77,7 +78,7 @@ def _tag_route(route: Route) -> None:
     path = route.path
 
     async def tagged(scope: Scope, receive: Receive, send: Send) -> None:
-        match = current.get()
+        match = scope.get(SCOPE_KEY)
         if match is not None:
             match.route = path
         await handle(scope, receive, send)
