@@ -8,13 +8,15 @@ A new protocol is one more entry in ``mounts``.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp
 
 from taskhaven.api.ticktick.v1 import routes as v1
 from taskhaven.api.ticktick.v2 import routes as v2
@@ -55,6 +57,26 @@ def any_character(routes: list[BaseRoute]) -> list[BaseRoute]:
     return routes
 
 
+class App(Starlette):
+    """The top-level app, with its ``front`` middleware outside Starlette's own stack.
+
+    Every request a client sends is under a mount (``MountIndex`` hands it over), and each
+    mounted app has its own error layer in its protocol's format: the top app's server-error
+    and exception layers would only be passed through. They still wrap the top-level
+    endpoints, unknown paths and the lifespan.
+    """
+
+    def __init__(self, *, front: Sequence[Middleware], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._front = list(front)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, options in reversed(self._front):
+            app = cls(app, *args, **options)
+        return app
+
+
 def create_app(settings: Settings | None = None, backend: Backend | None = None) -> Starlette:
     settings = settings or (backend.settings if backend else Settings())
     backend = backend or Backend(settings)
@@ -72,10 +94,10 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     routes = any_character([*endpoints.routes(), *mounts(backend)])
     route_labels.tag(routes)
     metrics.install()
-    app = Starlette(
+    app = App(
         routes=routes,
         # Observe first: the request id and the timing cover everything after it.
-        middleware=[
+        front=[
             Middleware(Observe),
             Middleware(CollapseSlashes, public_url=settings.base_url),
             Middleware(MountIndex, routes=routes),
