@@ -55,6 +55,21 @@ def test_the_user_row_by_token_matches_sqlalchemys(server: RunningServer) -> Non
         assert isinstance(start.user["prefs"], dict)
 
 
+def test_a_prepared_row_reads_like_a_mapping(server: RunningServer) -> None:
+    """Converted on first read and the same object after; ``get``, ``in``, ``len`` and
+    iteration as a dict of the same columns would answer them."""
+    account = register(server)
+    start = reader.by_api_token(server.backend, account["token"])
+    assert start is not None
+    row = start.user
+    assert row.get("no such column") is None and row.get("no such column", 7) == 7
+    assert "no such column" not in row and "email" in row
+    assert row.get("email") == row["email"] == account["email"]
+    assert row["prefs"] is row["prefs"] and row.get("prefs") is row["prefs"]
+    assert len(row) == len(list(row)) == len(dict(row))
+    assert isinstance(row.get("created_at"), datetime)
+
+
 def test_an_unknown_token_reads_nothing(server: RunningServer) -> None:
     assert reader.by_api_token(server.backend, "0" * 40) is None
     assert reader.by_api_token(server.backend, "") is None

@@ -69,6 +69,10 @@ class PreparedRow(Mapping[str, Any]):
         value = converted[key] = processor(self.raw[position])
         return value
 
+    def get(self, key: str, default: Any = None) -> Any:
+        # Without raising: ``Mapping.get`` would raise and catch a KeyError per miss.
+        return self[key] if key in self._columns else default
+
     def __contains__(self, key: object) -> bool:
         return key in self._columns
 
