@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from taskhaven.core.backend import Backend
-from taskhaven.middleware.protocol import RenderError, protocol_app
+from taskhaven.middleware.protocol import ProtocolApp, RenderError, protocol_app
 from taskhaven.web import apps_page, authorize, endpoints
 from taskhaven.web.oauth_server import StarletteServer, TodoistServer
 from taskhaven.web.render import page
@@ -36,14 +35,14 @@ def render_page_error(status: int, _message: str) -> Response:
     return page("error.html", status, title=title, message=title + ".", user=None)
 
 
-def _app(routes: Sequence[BaseRoute], render_error: RenderError, backend: Backend) -> Starlette:
+def _app(routes: Sequence[BaseRoute], render_error: RenderError, backend: Backend) -> ProtocolApp:
     app = protocol_app(routes, render_error, backend)
     app.state.oauth_server = StarletteServer(backend)
     app.state.todoist_server = TodoistServer(backend)
     return app
 
 
-def oauth_app(backend: Backend) -> Starlette:
+def oauth_app(backend: Backend) -> ProtocolApp:
     routes = [
         Route("/authorize", authorize.authorize, methods=["GET", "POST"]),
         Route("/token", endpoints.token, methods=["POST"]),
@@ -53,17 +52,17 @@ def oauth_app(backend: Backend) -> Starlette:
     return _app(routes, render_oauth_error, backend)
 
 
-def well_known_app(backend: Backend) -> Starlette:
+def well_known_app(backend: Backend) -> ProtocolApp:
     routes = [Route("/oauth-authorization-server", endpoints.server_metadata)]
     return _app(routes, render_oauth_error, backend)
 
 
-def todoist_tokens_app(backend: Backend) -> Starlette:
+def todoist_tokens_app(backend: Backend) -> ProtocolApp:
     routes = [Route("/revoke", endpoints.todoist_revoke, methods=["POST"])]
     return _app(routes, render_oauth_error, backend)
 
 
-def pages_app(backend: Backend) -> Starlette:
+def pages_app(backend: Backend) -> ProtocolApp:
     routes = [
         Route("/apps", apps_page.apps, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(packages=[("taskhaven.web", "static")])),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -10,7 +9,7 @@ from taskhaven.api.ticktick.codes.errors import error_response
 from taskhaven.api.ticktick.v1 import projects, tasks
 from taskhaven.api.ticktick.v1.http import endpoint
 from taskhaven.core.backend import Backend
-from taskhaven.middleware.protocol import protocol_app
+from taskhaven.middleware.protocol import ProtocolApp, protocol_app
 
 # TickTick's errorCode for the HTTP-level errors this server renders itself.
 _CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
@@ -55,6 +54,6 @@ def render_error(status: int, message: str) -> Response:
     return error_response(status, _CODES.get(status, "server_error"), message)
 
 
-def create_app(backend: Backend) -> Starlette:
+def create_app(backend: Backend) -> ProtocolApp:
     """The V1 API as its own app: its routes and TickTick's error envelope."""
     return protocol_app(routes(), render_error, backend)

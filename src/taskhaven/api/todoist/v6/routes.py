@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import RowMapping
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -39,7 +38,7 @@ from taskhaven.core import export, ratelimit, reader, sharing, signon, users
 from taskhaven.core.backend import Backend, utcnow
 from taskhaven.core.limits import ReadTooLarge
 from taskhaven.core.oauth import scopes
-from taskhaven.middleware.protocol import protocol_app
+from taskhaven.middleware.protocol import ProtocolApp, protocol_app
 from taskhaven.observability import metrics
 
 
@@ -188,6 +187,6 @@ def routes() -> list[Route]:
     ]
 
 
-def create_app(backend: Backend) -> Starlette:
+def create_app(backend: Backend) -> ProtocolApp:
     """The Sync API as its own app: its routes and the ``{"error_code", "error"}`` format."""
     return protocol_app(routes(), render_error, backend)
