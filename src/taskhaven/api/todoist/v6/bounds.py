@@ -29,6 +29,7 @@ from taskhaven.core.columns import (
     Bound,
     column,
 )
+from taskhaven.core.errors import InvalidArgument
 
 Fields = Mapping[str, Bound]
 
@@ -275,9 +276,17 @@ def check_args(kind: str, args: Mapping[str, object]) -> None:
 
 
 def check_params(call: str, values: Mapping[str, list[str]]) -> None:
-    """InvalidArgument for the first parameter of ``call`` over its bound."""
+    """InvalidArgument for the first parameter of ``call`` over its bound.
+
+    ``values`` are a ``Params``' texts, whose characters ``Params.from_request`` has already
+    checked (NUL and lone surrogates refused in every parameter): only lengths are left."""
     fields = CALL_PARAMS.get(call, {})
     for name, found in values.items():
         bound = fields.get(name) or COMMON.get(name)
         if bound is not None:
-            columns.check_field(found, bound, name)
+            for value in found:
+                if len(value) > bound.limit:
+                    raise InvalidArgument(
+                        name,
+                        f"Invalid argument value: {name} (longer than {bound.limit} characters)",
+                    )
