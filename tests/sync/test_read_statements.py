@@ -174,3 +174,30 @@ def test_what_the_bound_refuses_goes_to_the_pool(
         body = sync(server, guest["token"], resource_types=["all"], seq_no=seq)
     assert [p["name"] for p in body["Projects"] if p["id"] == project] == ["P"]
     assert calls == ["sync"]
+
+
+def test_memberships_are_read_only_for_a_user_who_has_one(server: RunningServer) -> None:
+    """A user with no membership row (nothing shared with them, none gained or lost) is not
+    asked for one: the start's row says so. Once invited, the read asks again."""
+    owner, guest = register(server), register(server)
+    token = guest["token"]
+    first = sync(server, token, resource_types=["all"])["seq_no"]
+    sync(server, token, commands=[command("item_add", {"content": "mine"})])
+    with counted(server) as seen:
+        body = sync(server, token, seq_no=first, resource_types=["all"])
+    assert [item["content"] for item in body["Items"]] == ["mine"]
+    # The start (the first statement) asks whether there is one, in a subquery.
+    assert "FROM project_members" in seen[0]
+    assert not any("FROM project_members" in statement for statement in seen[1:]), seen
+    project = sync(server, owner["token"], commands=[command("project_add", {"name": "P"}, "p")])[
+        "TempIdMapping"
+    ]["p"]
+    sync(server, owner["token"], commands=[
+        command("share_project", {"project_id": project, "email": guest["email"]})
+    ])  # fmt: skip
+    second = sync(server, token, resource_types=["all"])["seq_no"]
+    sync(server, token, commands=[command("item_add", {"content": "again"})])
+    with counted(server) as seen:
+        body = sync(server, token, seq_no=second, resource_types=["all"])
+    assert [item["content"] for item in body["Items"]] == ["again"]
+    assert any("FROM project_members" in statement for statement in seen[1:]), seen

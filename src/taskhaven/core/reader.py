@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, RowMapping, bindparam, select
+from sqlalchemy import Connection, RowMapping, bindparam, exists, select
 
 from taskhaven.core import marks, security, sharing, users, zones
 from taskhaven.core.errors import NotFound
 from taskhaven.core.marks import Marks
 from taskhaven.core.remembered import Remembered
 from taskhaven.store.prepared import Prepared, PreparedRow
-from taskhaven.store.schema import MARK_KINDS, change_counter, sessions, user_marks
+from taskhaven.store.schema import MARK_KINDS, change_counter, project_members, sessions, user_marks
 from taskhaven.store.schema import users as users_table
 
 if TYPE_CHECKING:
@@ -55,11 +55,27 @@ class Start:
     def skips_all(self, kinds: Any, since: int) -> bool:
         return all(self.skip(kind, since) for kind in kinds)
 
+    @property
+    def has_memberships(self) -> bool:
+        """False only when the user had no membership row when the start was read: then
+        nothing is shared with them and none was gained or lost since any number (a
+        membership gained later is numbered after this start's cursor, so the next read
+        sends it)."""
+        return bool(self.user.get("has_memberships", True))
+
 
 _COUNTER = select(change_counter.c.value).where(change_counter.c.id == 1).scalar_subquery()
 # What every start reads beside a credential: the user row, the marks, the counter; and the
 # join they come from (the user's marks row may not exist yet: an outer join).
-START_COLUMNS = (users_table, *marks.columns(), _COUNTER.label("cursor"))
+# Whether the user has any membership row (in any state): without one, nothing is shared
+# with them and nothing was gained or lost (``visibility.memberships`` would read no row).
+_HAS_MEMBERSHIPS = exists().where(project_members.c.user_id == users_table.c.id)
+START_COLUMNS = (
+    users_table,
+    *marks.columns(),
+    _COUNTER.label("cursor"),
+    _HAS_MEMBERSHIPS.label("has_memberships"),
+)
 START_FROM = users_table.outerjoin(user_marks, user_marks.c.user_id == users_table.c.id)
 # Built once: the token lookup goes by the unique digest index.
 _BY_TOKEN = (

@@ -257,7 +257,7 @@ def read(
         # Shared projects, read once, and only when a kind that can be shared is read (the
         # other kinds never look at it).
         seen = changes.View([], [], [])
-        if fresh & {"projects", "items", "notes"}:
+        if fresh & {"projects", "items", "notes"} and start.has_memberships:
             seen = changes.view(db.conn, user_id, since)
         for kind, key in _PLAIN.items():
             if kind in types:
