@@ -148,6 +148,15 @@ def test_more_changes_than_the_bound_are_read_in_the_pool_and_all_sent(
     assert calls == []
 
 
+def share_a_project(server: RunningServer, owner: dict[str, Any], guest: dict[str, Any]) -> int:
+    """A new project of ``owner``'s, to which ``guest`` is invited; its id."""
+    added = sync(server, owner["token"], commands=[command("project_add", {"name": "P"}, "p")])
+    project = int(added["TempIdMapping"]["p"])
+    invite = command("share_project", {"project_id": project, "email": guest["email"]})
+    sync(server, owner["token"], commands=[invite])
+    return project
+
+
 def test_what_the_bound_refuses_goes_to_the_pool(
     server: RunningServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,12 +169,7 @@ def test_what_the_bound_refuses_goes_to_the_pool(
         sync(server, guest["token"], resource_types=["all"], seq_no=seq,
              day_orders_timestamp="1.0")  # fmt: skip
     assert calls == ["sync", "sync"]
-    project = sync(server, owner["token"], commands=[command("project_add", {"name": "P"}, "p")])[
-        "TempIdMapping"
-    ]["p"]
-    sync(server, owner["token"], commands=[
-        command("share_project", {"project_id": project, "email": guest["email"]})
-    ])  # fmt: skip
+    project = share_a_project(server, owner, guest)
     body = sync(server, guest["token"], resource_types=["live_notifications"])
     invite = next(n for n in body["LiveNotifications"] if "invitation_secret" in n)
     args = {k: invite[k] for k in ("invitation_id", "invitation_secret")}
@@ -189,12 +193,7 @@ def test_memberships_are_read_only_for_a_user_who_has_one(server: RunningServer)
     # The start (the first statement) asks whether there is one, in a subquery.
     assert "FROM project_members" in seen[0]
     assert not any("FROM project_members" in statement for statement in seen[1:]), seen
-    project = sync(server, owner["token"], commands=[command("project_add", {"name": "P"}, "p")])[
-        "TempIdMapping"
-    ]["p"]
-    sync(server, owner["token"], commands=[
-        command("share_project", {"project_id": project, "email": guest["email"]})
-    ])  # fmt: skip
+    share_a_project(server, owner, guest)
     second = sync(server, token, resource_types=["all"])["seq_no"]
     sync(server, token, commands=[command("item_add", {"content": "again"})])
     with counted(server) as seen:
