@@ -115,9 +115,23 @@ def _content(row: PreparedRow) -> Hashable:
     return kept
 
 
-def start_of(row: RowMapping) -> Start:
-    """The start read by a statement that selected ``START_COLUMNS``."""
-    return Start(user=row, cursor=int(row["cursor"]), marks=marks.marks_of(row))
+def start_of(row: RowMapping, token: str | None = None) -> Start:
+    """The start read by a statement that selected ``START_COLUMNS`` first.
+
+    A prepared statement's row gives its marks and cursor straight from the driver's tuple
+    (integers, or no marks row at all: an outer join) and its ``content``; any other row
+    by name."""
+    if not isinstance(row, PreparedRow):
+        return Start(user=row, cursor=int(row["cursor"]), marks=marks.marks_of(row), token=token)
+    raw = row.raw
+    found = raw[_MARKS_AT:_CURSOR_AT]
+    return Start(
+        user=cast(RowMapping, row),
+        cursor=int(raw[_CURSOR_AT]),
+        marks=None if found[0] is None else dict(zip(MARK_KINDS, map(int, found), strict=True)),
+        token=token,
+        content=_content(row),
+    )
 
 
 _BY_TOKEN_PREPARED = Prepared(_BY_TOKEN)
@@ -134,19 +148,9 @@ def by_api_token(backend: Backend, token: str) -> Start | None:
     row = backend.loop_first(_BY_TOKEN_PREPARED, digest=wanted)
     if row is None or not security.same(row["api_token_digest"], wanted):
         return None
-    # The same keys and converted values as the RowMapping ``by_api_token`` reads: readers
-    # of ``Start.user`` only index it (tests/core/test_prepared.py compares both).
-    # The marks and the cursor straight from the driver's tuple (integers, or no marks
-    # row at all: an outer join), as ``marks.marks_of`` reads them from the mapping.
-    raw = row.raw
-    found = raw[_MARKS_AT:_CURSOR_AT]
-    return Start(
-        user=cast(RowMapping, row),
-        cursor=int(raw[_CURSOR_AT]),
-        marks=None if found[0] is None else dict(zip(MARK_KINDS, map(int, found), strict=True)),
-        token=token,
-        content=_content(row),
-    )
+    # The same keys and converted values as the RowMapping ``for_user`` reads: readers of
+    # ``Start.user`` only index it (tests/core/test_prepared.py compares both).
+    return start_of(cast(RowMapping, row), token)
 
 
 def for_user(conn: Connection, user_id: int) -> Start:

@@ -44,19 +44,19 @@ def _members(fields: dict[str, Any]) -> Part:
     return orjson.dumps(fields)[1:-1], objects
 
 
-def _key(kind: str, start: reader.Start, types: frozenset[str], now: datetime) -> Hashable | None:
-    """What a part rendered from the start is kept under (None: not to be kept)."""
+def _key(start: reader.Start, types: frozenset[str], now: datetime) -> Hashable | None:
+    """What the start's fields are kept under (None: not to be kept)."""
     if start.content is None:
         return None
     clock = _clock(start.user["timezone"], now)
-    return (kind, start.content, start.token, types, clock)
+    return ("v6 start fields", start.content, start.token, types, clock)
 
 
 def _kept_fields(
     backend: Backend, start: reader.Start, types: frozenset[str], now: datetime
 ) -> Part:
     """``sync.start_fields`` as JSON members, kept under the start's content."""
-    key = _key("v6 start fields", start, types, now)
+    key = _key(start, types, now)
     kept: Part | None = backend.remembered.get(key) if key is not None else None
     if kept is not None:
         return kept
@@ -83,26 +83,20 @@ def answer(
     day_orders_timestamp: str | None,
 ) -> Response:
     """The answer to a sync ``needs_rows`` found nothing new for: the empty lists of the
-    types asked for and the start's fields, kept together as one part."""
+    types asked for (kept per set of types), then the kept fields."""
     now = utcnow()
-    key = _key("v6 unchanged", start, types, now)
-    whole: Part | None = backend.remembered.get(key) if key is not None else None
-    if whole is None:
-        shape = ("v6 empty lists", types)
-        empty: Part | None = backend.remembered.get(shape)
-        if empty is None:
-            # Every kind is skipped: no statement runs, only the lists' shape is made.
-            head = read(backend, start.user, types, since, day_orders_timestamp, start.token,
-                        start, backend.loop_read, now=now, with_start_fields=False)  # fmt: skip
-            for name in ("seq_no", "seq_no_global", "UserId"):
-                del head[name]
-            empty = _members(head)
-            backend.remembered.put(shape, empty)
-        fields = _kept_fields(backend, start, types, now)
-        whole = (b",".join(m for m in (empty[0], fields[0]) if m), empty[1] + fields[1])
-        if key is not None:
-            backend.remembered.put(key, whole)
-    return _answer(start.cursor, int(start.user["id"]), [whole])
+    shape = ("v6 empty lists", types)
+    empty: Part | None = backend.remembered.get(shape)
+    if empty is None:
+        # Every kind is skipped: no statement runs, only the lists' shape is made.
+        head = read(backend, start.user, types, since, day_orders_timestamp, start.token,
+                    start, backend.loop_read, now=now, with_start_fields=False)  # fmt: skip
+        for name in ("seq_no", "seq_no_global", "UserId"):
+            del head[name]
+        empty = _members(head)
+        backend.remembered.put(shape, empty)
+    fields = _kept_fields(backend, start, types, now)
+    return _answer(start.cursor, int(start.user["id"]), [empty, fields])
 
 
 def with_changes(
