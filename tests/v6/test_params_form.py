@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,8 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import FormParser
 
 from taskhaven.api.todoist.v6.params import _urlencoded
+from tests.conftest import register
+from tests.servers import RunningServer
 
 
 def starlettes(body: bytes) -> dict[str, list[str]]:
@@ -55,3 +58,27 @@ def test_too_many_fields_is_the_same_400() -> None:
 def test_empty_chunks_are_not_fields() -> None:
     body = b"&" * 5000 + b"token=t"
     assert _urlencoded(body) == starlettes(body) == {"token": ["t"]}
+
+
+def _sync(server: RunningServer, **data: str) -> httpx.Response:
+    return httpx.post(server.url + "/API/v6/sync", data=data)
+
+
+def test_refused_parameters_are_named_in_the_sync_apis_error(server: RunningServer) -> None:
+    """Characters are checked once on arrival, lengths by each call's bounds, and the parsed
+    resource types are kept per text: a refused text is refused every time."""
+    token = register(server)["token"]
+    for _ in range(2):
+        bad = _sync(server, token=token, resource_types="[all")
+        assert bad.status_code == 400
+        assert bad.json()["error"] == "Invalid JSON in parameter: resource_types"
+    nul = _sync(server, token=token, resource_types='["\\u0000"]')
+    assert nul.status_code == 400 and "resource_types (contains NUL)" in nul.json()["error"]
+    raw_nul = _sync(server, token=token, day_orders_timestamp="1\x00")
+    assert raw_nul.status_code == 400
+    assert raw_nul.json()["error"] == "Invalid argument value: day_orders_timestamp (contains NUL)"
+    long = _sync(server, token="x" * 257)
+    assert long.status_code == 400
+    assert long.json()["error"] == "Invalid argument value: token (longer than 256 characters)"
+    good = _sync(server, token=token, resource_types='["user"]')
+    assert good.status_code == 200 and set(good.json()) >= {"User", "seq_no"}
