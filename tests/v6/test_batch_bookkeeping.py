@@ -22,6 +22,7 @@ from sqlalchemy import event, func, select
 from taskhaven.api.todoist.v6.sync import run_commands
 from taskhaven.core import items, projects, users
 from taskhaven.core.backend import Backend
+from taskhaven.store.prepared import PreparedInsert
 from taskhaven.store.schema import items as items_table
 from tests.conftest import PASSWORD, new_email
 
@@ -308,8 +309,9 @@ def test_batches_larger_than_one_lookup_chunk(backend: Backend, user_id: int) ->
 
 
 @pytest.fixture
-def statements(backend: Backend) -> Iterator[list[str]]:
-    """SQL statements SQLAlchemy runs on behalf of this test's thread."""
+def statements(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """SQL statements run on behalf of this test's thread: SQLAlchemy's, and the prepared
+    inserts that go straight to the driver (store/prepared.py)."""
     seen: list[str] = []
     me = threading.get_ident()
 
@@ -317,6 +319,24 @@ def statements(backend: Backend) -> Iterator[list[str]]:
         if threading.get_ident() == me:
             seen.append(args[2])
 
+    class Recording:
+        def __init__(self, cursor: Any) -> None:
+            self._cursor = cursor
+
+        def execute(self, sql: str, params: Any) -> Any:
+            if threading.get_ident() == me:
+                seen.append(sql)
+            return self._cursor.execute(sql, params)
+
+        def fetchone(self) -> Any:
+            return self._cursor.fetchone()
+
+    run = PreparedInsert.run
+
+    def recorded(self: PreparedInsert, cursor: Any, dialect: Any, values: Any) -> int:
+        return run(self, Recording(cursor), dialect, values)
+
+    monkeypatch.setattr(PreparedInsert, "run", recorded)
     event.listen(backend.engine, "before_cursor_execute", count)
     yield seen
     event.remove(backend.engine, "before_cursor_execute", count)

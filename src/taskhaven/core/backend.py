@@ -23,7 +23,7 @@ from taskhaven.store.engine import (
     write_transaction,
 )
 from taskhaven.store.migrate import upgrade
-from taskhaven.store.prepared import Prepared, PreparedRow
+from taskhaven.store.prepared import Prepared, PreparedInsert, PreparedRow
 
 
 def utcnow() -> datetime:
@@ -118,6 +118,17 @@ class Unit:
             cursor.execute(f"RELEASE SAVEPOINT {name}")
             raise
         cursor.execute(f"RELEASE SAVEPOINT {name}")
+
+    def insert(self, statement: PreparedInsert, values: dict[str, Any]) -> int:
+        """Insert one row with a prepared statement in this unit's transaction; its id.
+
+        The table is noted as written, as ``_record_touched`` notes a SQLAlchemy statement's,
+        so ``marks.stamp`` finds the row.
+        """
+        touched = self.conn.get_execution_options().get(_TOUCHED)
+        if touched is not None:
+            touched.add(statement.table.name)
+        return statement.run(self._driver_cursor(), self.conn.dialect, values)
 
     def _driver_cursor(self) -> Any:
         if self._cursor is None:

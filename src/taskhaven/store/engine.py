@@ -25,18 +25,24 @@ def _without_row_values(context: ExceptionContext) -> BaseException | None:
     """PostgreSQL's own DETAIL repeats the row's values ("Failing row contains (…)"): the
     password hash, sealed tokens, addresses. Raise the same error class without it, so
     neither a log line nor a traceback carries them (``hide_parameters`` does the rest)."""
-    orig = context.original_exception
     wrapped = context.sqlalchemy_exception
-    diag = getattr(orig, "diag", None)
-    if context.is_disconnect or diag is None or not getattr(diag, "message_detail", None):
+    if context.is_disconnect or not isinstance(wrapped, DBAPIError):
         return None
-    if not isinstance(wrapped, DBAPIError):
-        return None
-    try:
-        clean = type(orig)(diag.message_primary)  # the subclass keeps the SQLSTATE
-    except Exception:
+    clean = without_detail(context.original_exception)
+    if clean is None:
         return None
     return type(wrapped)(wrapped.statement, wrapped.params, clean, hide_parameters=True)
+
+
+def without_detail(orig: BaseException) -> BaseException | None:
+    """``orig`` again without PostgreSQL's DETAIL, or None when it has none to drop."""
+    diag = getattr(orig, "diag", None)
+    if diag is None or not getattr(diag, "message_detail", None):
+        return None
+    try:
+        return type(orig)(diag.message_primary)  # the subclass keeps the SQLSTATE
+    except Exception:
+        return None
 
 
 def make_engine(url: str, connect_timeout: int = 10) -> Engine:

@@ -19,8 +19,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Column, Connection, Select, Table, bindparam, insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+
+from taskhaven.store.engine import without_detail
 
 
 @dataclass
@@ -162,3 +165,99 @@ class Prepared:
         columns = compiled.columns
         rows = [PreparedRow(raw, columns) for raw in found]
         return rows
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    sql: str
+    # The values in the statement's order, each with its bind conversion (None: as is).
+    order: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    positional: bool
+    # Columns the caller left out that have a Python-side default: filled as SQLAlchemy would.
+    defaults: tuple[tuple[str, Callable[[], Any]], ...]
+
+
+class PreparedInsert:
+    """One table's single-row INSERT, compiled per dialect and set of given columns, run on
+    the driver cursor of the caller's transaction; returns the new row's id.
+
+    A command batch is mostly inserts of one wide row each (``item_add``): through
+    SQLAlchemy, working out the parameters, defaults, events and result object of each cost
+    several times the statement itself. This does what SQLAlchemy would do for the same
+    values — the same Python-side defaults, the same bind conversions (dates as text on
+    SQLite, JSON, booleans) — once per shape, and errors come back as SQLAlchemy's
+    (``IntegrityError``…, without parameters or PostgreSQL's DETAIL), so callers catch
+    what they caught before. Only scalar and plain callable defaults are supported: a
+    table with a SQL expression default is refused when first compiled.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        (self._key,) = (column for column in table.primary_key.columns)
+        self._by_shape: dict[tuple[str, frozenset[str]], _CompiledInsert] = {}
+
+    def run(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> int:
+        shape = (dialect.name, frozenset(values))
+        compiled = self._by_shape.get(shape)
+        if compiled is None:
+            compiled = self._by_shape[shape] = self._compile(dialect, values)
+        filled = dict(values)
+        for name, make in compiled.defaults:
+            filled[name] = make()
+        converted = [
+            value if process is None else process(value)
+            for value, process in ((filled[name], process) for name, process in compiled.order)
+        ]
+        bound: tuple[Any, ...] | dict[str, Any] = (
+            tuple(converted)
+            if compiled.positional
+            else {name: value for (name, _), value in zip(compiled.order, converted, strict=True)}
+        )
+        try:
+            cursor.execute(compiled.sql, bound)
+            found = cursor.fetchone()
+        except dialect.loaded_dbapi.Error as exc:
+            orig = without_detail(exc) or exc
+            raise DBAPIError.instance(
+                compiled.sql, None, orig, dialect.loaded_dbapi.Error,
+                hide_parameters=True, dialect=dialect,
+            ) from None  # fmt: skip
+        return int(found[0])
+
+    def _compile(self, dialect: Dialect, values: Mapping[str, Any]) -> _CompiledInsert:
+        table = self.table
+        unknown = set(values) - set(table.c.keys())
+        if unknown:
+            raise KeyError(f"{table.name} has no column(s) {sorted(unknown)}")
+        defaults = tuple(
+            (str(column.key), _python_default(column))
+            for column in table.columns
+            if column.key not in values and column.default is not None
+        )
+        names = [*values, *(name for name, _ in defaults)]
+        statement = (
+            insert(table)
+            .values({name: bindparam(name, type_=table.c[name].type) for name in names})
+            .returning(self._key)
+        )
+        compiled = statement.compile(dialect=dialect)
+        ordered = list(compiled.positiontup or ()) if compiled.positional else names
+        return _CompiledInsert(
+            sql=compiled.string,
+            order=tuple(
+                (name, table.c[name].type._cached_bind_processor(dialect)) for name in ordered
+            ),
+            positional=bool(compiled.positional),
+            defaults=defaults,
+        )
+
+
+def _python_default(column: Column[Any]) -> Callable[[], Any]:
+    default = column.default
+    if default is not None and default.is_scalar:
+        value = default.arg  # type: ignore[attr-defined]
+        return lambda: value
+    if default is not None and default.is_callable:
+        wrapped = default.arg  # type: ignore[attr-defined]  # SQLAlchemy's fn(context)
+        return lambda: wrapped(None)
+    raise TypeError(f"{column}: only scalar and callable defaults can be prepared")

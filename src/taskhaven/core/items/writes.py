@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Insert, RowMapping, insert
+from sqlalchemy import RowMapping, insert
 
 from taskhaven.core import hierarchy, notes, notifications, projects, rows
 from taskhaven.core.backend import Unit
@@ -28,6 +28,7 @@ from taskhaven.core.items.writing import (
     touch_day_orders,
 )
 from taskhaven.core.status import Status
+from taskhaven.store.prepared import PreparedInsert
 from taskhaven.store.schema import items
 
 
@@ -43,7 +44,7 @@ def add(
 
     ``oid`` is a client-chosen string id, kept when well formed and free.
     """
-    row_id, row = _add(unit, content, project_id, oid, fields, _INSERT)
+    row_id, row = _add(unit, content, project_id, oid, fields, returning=True)
     if row is None:
         return get(unit.conn, unit.user_id, row_id)
     return row
@@ -59,7 +60,7 @@ def create(
 ) -> int:
     """``add`` for a caller that needs only the new item's id (the Sync API's
     ``item_add``): the same rules, without reading the row back."""
-    return _add(unit, content, project_id, oid, fields, _INSERT_ID)[0]
+    return _add(unit, content, project_id, oid, fields, returning=False)[0]
 
 
 def _add(
@@ -68,10 +69,11 @@ def _add(
     project_id: int | None,
     oid: str | None,
     fields: Mapping[str, Any],
-    statement: Insert,
+    *,
+    returning: bool,
 ) -> tuple[int, RowMapping | None]:
-    """The new item's id, and its row when ``statement`` returns one and nothing changed
-    the row after the insert."""
+    """The new item's id, and (``returning``) its row when nothing changed the row after
+    the insert."""
     check_names(fields)
     conn = unit.conn
     project = projects.live(unit, project_id)
@@ -106,15 +108,12 @@ def _add(
         modified_at=unit.now,
         seq=seq,
     )
-    result = conn.execute(statement, values)
     row: RowMapping | None = None
-    if statement is _INSERT:
-        row = result.mappings().one()
+    if returning:
+        row = conn.execute(_INSERT, values).mappings().one()
         row_id = int(row["id"])
     else:
-        key = result.inserted_primary_key
-        assert key is not None, "an INSERT of one row has a primary key"
-        row_id = int(key[0])
+        row_id = unit.insert(_INSERT_ID, values)
     order = values["item_order"]
     unit.cache(top_order_key(project["id"]), (order if top is None else max(top, order),))
     if parent_id is not None:
@@ -129,7 +128,7 @@ def _add(
 
 # Prebuilt: building and coercing a statement per call cost more than running it.
 _INSERT = insert(items).returning(items)
-_INSERT_ID = insert(items)  # the id comes back as inserted_primary_key
+_INSERT_ID = PreparedInsert(items)  # a batch's item_add: the id alone, on the driver
 
 
 def add_note(unit: Unit, item_id: int, content: Any) -> int:
