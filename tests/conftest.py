@@ -27,6 +27,30 @@ settings.register_profile("taskhaven", deadline=None)
 settings.load_profile("taskhaven")
 
 
+def _one_tls_context() -> None:
+    """Every top-level ``httpx.get``/``httpx.post`` builds a client, and every client an SSL
+    context from the whole CA bundle (about 50 ms of CPU each), although tests speak plain
+    HTTP to loopback: thousands of calls made that a large share of the suite's time.
+    Transports that verify by default share one context instead; any other ``verify`` is
+    built as asked. Sharing is safe: an ``SSLContext`` is used read-only by connections."""
+    from httpx._transports import default as transports
+
+    build = getattr(transports, "create_ssl_context")  # noqa: B009 - not re-exported
+    shared: dict[bool, Any] = {}
+
+    def create(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is not True or cert is not None:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        if trust_env not in shared:
+            shared[trust_env] = build(verify=True, trust_env=trust_env)
+        return shared[trust_env]
+
+    setattr(transports, "create_ssl_context", create)  # noqa: B010
+
+
+_one_tls_context()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with fresh_database(tmp_path_factory.mktemp("db")) as url:

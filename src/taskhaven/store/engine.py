@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 _WRITE = "taskhaven_write"
 
@@ -45,6 +46,43 @@ def without_detail(orig: BaseException) -> BaseException | None:
         return None
 
 
+# A pooled connection unused for this long is pinged before it is lent again.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection before lending it only when it sat unused for
+    ``idle_seconds``; a dead one is replaced, so the caller never sees it.
+
+    ``pool_pre_ping`` pings on every checkout: one more round trip per request. A connection
+    lent a moment ago is as alive as a ping would show. What a restart leaves behind is
+    covered either way: connections idle through it are pinged here, and a connection that
+    breaks in use raises a disconnect, which makes SQLAlchemy drop every connection the pool
+    held before it (the pool's invalidation time), so the next checkout connects afresh.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_driver: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(driver: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        # A fresh connection (no check-in yet) has just answered its connect.
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(driver)
+        except Exception as exc:  # anything but a disconnect: still not a usable connection
+            raise DisconnectionError("ping failed") from exc
+        if not alive:
+            # The pool discards this connection and lends another (or connects anew).
+            raise DisconnectionError("connection found closed")
+
+
+_IDLE_SINCE = "taskhaven_idle_since"
+
+
 def make_engine(url: str, connect_timeout: int = 10) -> Engine:
     """``connect_timeout`` (PostgreSQL): seconds before an unanswered connection attempt
     fails, so a database that went away costs a request seconds, not the TCP timeout."""
@@ -53,13 +91,13 @@ def make_engine(url: str, connect_timeout: int = 10) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         engine = create_engine(
             url,
-            pool_pre_ping=True,
             pool_size=10,
             max_overflow=20,
             hide_parameters=True,
             connect_args={"connect_timeout": connect_timeout},
         )
         event.listen(engine, "handle_error", _without_row_values)
+        ping_when_idle(engine, PING_AFTER_IDLE_SECONDS)
         return engine
 
     if parsed.database and parsed.database != ":memory:":
