@@ -3,12 +3,14 @@ the claim that keeps a memory-counting server alone on its database."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy import event
 
 from taskhaven.core import limitstores, ratelimit
 from taskhaven.core.backend import Backend
@@ -221,3 +223,48 @@ def test_database_counters_forget_older_windows_and_skip_the_log_on_postgresql(
                 "SELECT relpersistence FROM pg_class WHERE relname = 'rate_counters'"
             ).scalar_one()
         assert persistence == "u"  # unlogged: migration 0006
+
+
+def test_database_counters_count_on_the_loop_on_postgresql_only(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a count is one upsert on the event loop's own connection (no pool
+    checkout, no thread hop), and hits from the loop and from pooled threads add up; on
+    SQLite a count may wait for a writer's lock, so it stays off the loop."""
+    counters = limitstores.DatabaseCounters(backend.engine, backend.loop_first)
+    postgres = backend.engine.dialect.name == "postgresql"
+    assert counters.on_loop is postgres
+    assert limitstores.DatabaseCounters(backend.engine).on_loop is False
+    own = Backend(backend.settings, backend.engine)
+    own.reads_on_this_thread()  # this thread plays the event loop
+    counters = limitstores.DatabaseCounters(own.engine, own.loop_first)
+    key = _key()
+    counters.add(key, 1, 0.0)  # opens the loop's connection
+    checkouts: list[object] = []
+
+    def listener(*args: object) -> None:
+        checkouts.append(args)
+
+    event.listen(own.engine, "checkout", listener)
+    try:
+        on_loop = [counters.add(key, 1, 0.0) for _ in range(5)]
+    finally:
+        event.remove(own.engine, "checkout", listener)
+    assert on_loop == [2, 3, 4, 5, 6]
+    if postgres:
+        assert checkouts == []
+
+    def ten_hits() -> None:
+        for _ in range(10):
+            counters.add(key, 1, 0.0)
+
+    pooled = [threading.Thread(target=ten_hits) for _ in range(2)]
+    for thread in pooled:
+        thread.start()
+    ten_hits()  # meanwhile, on the loop's connection
+    for thread in pooled:
+        thread.join()
+    assert counters.get(key, 1) == 6 + 30
+    for conn in (own._loop_conn, own._loop_auto):
+        if conn is not None:
+            conn.close()

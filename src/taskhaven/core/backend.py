@@ -164,7 +164,9 @@ class Backend:
         )
         # Until a server starts (``start_serving``), counters live in the database: what a
         # command-line tool or a test counts is seen by any server.
-        self.counters: limitstores.Counters = limitstores.DatabaseCounters(self.engine)
+        self.counters: limitstores.Counters = limitstores.DatabaseCounters(
+            self.engine, self.loop_first
+        )
         self._serving: limitstores.Opened | None = None
         self._serves = 0
         # Values read under marks (core/remembered.py): this database's only.
@@ -192,7 +194,9 @@ class Backend:
         # ``loop_first`` serve from their own connections.
         self.reads_on_this_thread()
         if self._serving is None:
-            self._serving = limitstores.open_for_serving(self.settings, self.engine)
+            self._serving = limitstores.open_for_serving(
+                self.settings, self.engine, self.loop_first
+            )
             self.counters = self._serving.counters
         self._serves += 1
 
@@ -210,7 +214,7 @@ class Backend:
         if self._serves == 0 and self._serving is not None:
             self._serving.close()
             self._serving = None
-            self.counters = limitstores.DatabaseCounters(self.engine)
+            self.counters = limitstores.DatabaseCounters(self.engine, self.loop_first)
 
     @contextmanager
     def write(self, user_id: int) -> Iterator[Unit]:

@@ -9,7 +9,6 @@ import time
 from taskhaven.core import events
 from taskhaven.core.backend import Backend
 from taskhaven.core.errors import LimitExceeded
-from taskhaven.core.limitstores import MemoryCounters
 
 clock = time.time
 """The wall clock windows are cut from (the same on every process; tests replace it)."""
@@ -26,11 +25,12 @@ def _window(window_seconds: int, now: float) -> int:
     return int(now // window_seconds)
 
 
-def counts_in_memory(backend: Backend) -> bool:
-    """Whether counting is a dictionary update in this process (one process serving alone):
-    then a request may count on the event loop; a database or Redis count is I/O and is
-    made in the thread pool (docs/performance.md, the read path)."""
-    return isinstance(backend.counters, MemoryCounters)
+def counts_on_loop(backend: Backend) -> bool:
+    """Whether a request may count on the event loop: a dictionary update in this process
+    (one process serving alone), or one upsert on PostgreSQL; a count that may wait (a
+    SQLite writer's lock, a Redis timeout) is made in the thread pool (docs/performance.md,
+    the read path)."""
+    return backend.counters.on_loop
 
 
 def hit(backend: Backend, key: str, limit: int, window_seconds: int = 60) -> None:

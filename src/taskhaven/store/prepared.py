@@ -19,11 +19,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, Table, bindparam, insert
+from sqlalchemy import Column, Connection, Select, Table, UpdateBase, bindparam, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
 from taskhaven.store.engine import without_detail
+
+# An INSERT, UPDATE or DELETE with a RETURNING clause (its rows are what ``first`` reads).
+ReturningStatement = UpdateBase
 
 
 @dataclass
@@ -97,9 +100,11 @@ def driver(conn: Connection) -> Any:
 
 
 class Prepared:
-    """One SELECT, compiled per dialect on first use."""
+    """One SELECT, or one INSERT/UPDATE/DELETE … RETURNING, compiled per dialect on first
+    use. Run outside a transaction, a write is committed when it returns: only a write that
+    is whole in one statement (an atomic upsert) may be prepared."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any] | ReturningStatement) -> None:
         self._statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 
@@ -107,8 +112,13 @@ class Prepared:
         found = self._by_dialect.get(dialect.name)
         if found is not None:
             return found
-        compiled = self._statement.compile(dialect=dialect)
-        columns = list(self._statement.selected_columns)
+        statement = self._statement
+        compiled = statement.compile(dialect=dialect)
+        columns = list(
+            statement.selected_columns
+            if isinstance(statement, Select)
+            else statement.exported_columns
+        )
         made = _Compiled(
             sql=compiled.string,
             order=tuple(compiled.positiontup or ()) if compiled.positional else None,

@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from taskhaven.core.limitstores.claim import Claim, ClaimRefused, claim
-from taskhaven.core.limitstores.database import DatabaseCounters
+from taskhaven.core.limitstores.database import DatabaseCounters, RunFirst
 from taskhaven.core.limitstores.memory import MemoryCounters
 from taskhaven.settings import Settings
 
@@ -35,6 +35,8 @@ class Counters(Protocol):
     """Counts per ``(key, window)``; a window's count is dropped once ``expires_at`` passed."""
 
     name: str
+    # Whether ``add`` is bounded and short enough to run on the event loop.
+    on_loop: bool
 
     def add(self, key: str, window: int, expires_at: float) -> int:
         """Count one event; the window's count including it. Atomic across processes."""
@@ -60,19 +62,24 @@ class Opened:
             self._held.release()
 
 
-def _redis(settings: Settings, engine: Engine) -> Counters:
+def _redis(settings: Settings, engine: Engine, run_first: RunFirst | None) -> Counters:
     from taskhaven.core.limitstores.redis_store import RedisCounters
 
     assert settings.redis_url
     return RedisCounters(
         settings.redis_url,
-        fallback=DatabaseCounters(engine),
+        fallback=DatabaseCounters(engine, run_first),
         prefix=settings.redis_key_prefix + "limit:",
     )
 
 
-def open_for_serving(settings: Settings, engine: Engine) -> Opened:
+def open_for_serving(
+    settings: Settings, engine: Engine, run_first: RunFirst | None = None
+) -> Opened:
     """The counters of a server process, chosen by ``settings.rate_limit_store``.
+
+    ``run_first`` is the backend's ``loop_first``: database counters on PostgreSQL count
+    with it, on the event loop when called there (``DatabaseCounters``).
 
     Raises ClaimRefused when this choice would disagree with another process serving the
     same SQLite database (one counts in memory, so the other's counts would not add up).
@@ -92,6 +99,10 @@ def open_for_serving(settings: Settings, engine: Engine) -> Opened:
         # Settings refuse memory with several workers; the claim refuses a second process.
         return Opened(MemoryCounters(), claim(engine, exclusive=True, required=True))
     shared = claim(engine, exclusive=False, required=True)
-    counters = _redis(settings, engine) if store == "redis" else DatabaseCounters(engine)
+    counters = (
+        _redis(settings, engine, run_first)
+        if store == "redis"
+        else DatabaseCounters(engine, run_first)
+    )
     log.info("rate-limit counters: %s", counters.name)
     return Opened(counters, shared)

@@ -2,56 +2,89 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Delete, Engine, delete, select
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Delete, Engine, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from taskhaven.store.engine import outside_transaction, read_transaction, write_transaction
+from taskhaven.store.prepared import Prepared, PreparedRow
 from taskhaven.store.schema import rate_counters
+
+# One prepared statement run as its own transaction (``Backend.loop_first``).
+RunFirst = Callable[..., PreparedRow | None]
+
+
+def _upsert(insert: Any) -> Any:
+    # Atomic on both databases: two processes counting at once never lose a hit.
+    return (
+        insert(rate_counters)
+        .values(key=bindparam("key"), window=bindparam("window"), count=1)
+        .on_conflict_do_update(
+            index_elements=[rate_counters.c.key, rate_counters.c.window],
+            set_={"count": rate_counters.c.count + 1},
+        )
+        .returning(rate_counters.c.count)
+    )
+
+
+def _older() -> Delete:
+    """This key's windows before ``window``: forgotten at the first hit of a new one."""
+    return delete(rate_counters).where(
+        rate_counters.c.key == bindparam("key"), rate_counters.c.window < bindparam("window")
+    )
+
+
+_SQLITE_UPSERT = _upsert(sqlite_insert)
+_SQLITE_OLDER = _older()
+# PostgreSQL: each statement alone, outside any transaction (store/prepared.py).
+_PG_UPSERT = Prepared(_upsert(pg_insert))
+_PG_OLDER = Prepared(_older().returning(rate_counters.c.window))
 
 
 class DatabaseCounters:
+    """``run_first`` (the backend's ``loop_first``) runs one prepared statement as its own
+    transaction: on the event loop's own connection when called there, else on a pooled
+    one. On PostgreSQL a count is then one upsert, one round trip on an unlogged table
+    (migration 0006): bounded like the token lookup beside it, so it may run on the loop
+    (``on_loop``). On SQLite a write may wait for another writer's lock: never on the loop.
+    """
+
     name = "database"
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, run_first: RunFirst | None = None) -> None:
         self._engine = engine
-        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        postgres = engine.dialect.name == "postgresql"
+        self.on_loop = postgres and run_first is not None
+        self._run_first = (run_first or self._pooled_first) if postgres else None
 
     def add(self, key: str, window: int, expires_at: float) -> int:
-        # The upsert is atomic on both databases: two processes counting at once never
-        # lose a hit.
-        stmt = (
-            self._insert(rate_counters)
-            .values(key=key, window=window, count=1)
-            .on_conflict_do_update(
-                index_elements=[rate_counters.c.key, rate_counters.c.window],
-                set_={"count": rate_counters.c.count + 1},
-            )
-            .returning(rate_counters.c.count)
-        )
-        if self._engine.dialect.name == "sqlite":
-            # SQLite writers queue on one lock: the upsert and the clean-up in one go.
-            with write_transaction(self._engine) as conn:
-                count = int(conn.execute(stmt).scalar_one())
-                if count == 1:
-                    conn.execute(self._older(key, window))
-            return count
-        # PostgreSQL: the upsert alone is atomic, so it runs as its own transaction (one
-        # round trip, and the table is unlogged: no flush to disk per request, migration
-        # 0006). The clean-up of older windows is a second statement, once per window.
-        with self._engine.connect() as conn:
-            outside_transaction(conn)
-            count = int(conn.execute(stmt).scalar_one())
+        run_first = self._run_first
+        if run_first is not None:
+            found = run_first(_PG_UPSERT, key=key, window=window)
+            assert found is not None, "an upsert returns its row"
+            count = int(found["count"])
             if count == 1:
-                conn.execute(self._older(key, window))
+                # Once per key and window: the clean-up of the windows before it.
+                run_first(_PG_OLDER, key=key, window=window)
+            return count
+        # SQLite writers queue on one lock: the upsert and the clean-up in one go.
+        params = {"key": key, "window": window}
+        with write_transaction(self._engine) as conn:
+            count = int(conn.execute(_SQLITE_UPSERT, params).scalar_one())
+            if count == 1:
+                conn.execute(_SQLITE_OLDER, params)
         return count
 
-    @staticmethod
-    def _older(key: str, window: int) -> Delete:
-        """This key's windows before ``window``: forgotten at the first hit of a new one."""
-        return delete(rate_counters).where(
-            rate_counters.c.key == key, rate_counters.c.window < window
-        )
+    def _pooled_first(self, prepared: Prepared, **params: Any) -> PreparedRow | None:
+        """``run_first`` for counters without a backend's: a pooled connection lent in
+        autocommit (the pool restores its isolation level when it comes back)."""
+        with self._engine.connect() as pooled:
+            outside_transaction(pooled)
+            driver = pooled.connection.dbapi_connection
+            return prepared.first(driver, self._engine.dialect, **params)
 
     def get(self, key: str, window: int) -> int:
         with read_transaction(self._engine) as conn:

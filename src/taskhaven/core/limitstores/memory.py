@@ -8,6 +8,7 @@ import time
 
 class MemoryCounters:
     name = "memory"
+    on_loop = True  # a dictionary update under a lock held for microseconds
     _PRUNE_AT = 10_000
 
     def __init__(self) -> None:

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 class RedisCounters:
     name = "redis"
+    on_loop = False  # a Redis that stopped answering holds a call for its timeout
 
     def __init__(self, url: str, fallback: DatabaseCounters, prefix: str) -> None:
         # Short timeouts: an unreachable Redis costs a request one second, not thirty.

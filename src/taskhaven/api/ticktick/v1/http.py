@@ -117,9 +117,9 @@ def endpoint(handler: Handler, *, write: bool) -> Callable[[Request], Awaitable[
         try:
             body = await read_json(request) if request.method == "POST" else None
             limited = backend.settings.sync_rate_limit_per_minute > 0
-            if not write and (not limited or ratelimit.counts_in_memory(backend)):
-                # No rate counter to write (none, or one in memory): the token lookup is one
-                # short read, on the loop.
+            if not write and (not limited or ratelimit.counts_on_loop(backend)):
+                # No rate counter, or one that counts on the loop: the token lookup (and
+                # the count) is one short statement, on the loop.
                 grant = authenticate_grant(backend, request, scope)
             else:
                 grant = await run_in_threadpool(authenticate_grant, backend, request, scope)

@@ -83,14 +83,14 @@ def sync_inline(backend: Backend, params: Params, request: Request) -> Any | Non
     """An incremental sync answered on the event loop, on the loop's own connection: with
     nothing new, from one statement (token, user, counter, marks); with a few changes, by a
     read bounded to ``LOOP_ROWS`` rows per kind of the user's own rows. None hands the
-    request to ``sync`` in the thread pool: anything that writes (commands, a database rate
-    counter), a full sync, and any read the bound refuses (docs/performance.md, the read
-    path)."""
+    request to ``sync`` in the thread pool: anything that writes (commands, a rate counter
+    that may wait: SQLite's or Redis's), a full sync, and any read the bound refuses
+    (docs/performance.md, the read path)."""
     if params.raw("commands") not in (None, "", "[]"):
         return None
     limit = backend.settings.sync_rate_limit_per_minute
-    if limit > 0 and not ratelimit.counts_in_memory(backend):
-        return None  # the rate counter is a database or Redis write
+    if limit > 0 and not ratelimit.counts_on_loop(backend):
+        return None  # the count may wait (ratelimit.counts_on_loop)
     start = reader.by_api_token(backend, params.raw("token") or "")
     if start is None:
         return None  # not the account's token (an app's, or none): the pool decides
