@@ -13,8 +13,10 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.formparsers import FormParser
 
-from taskhaven.api.todoist.v6.params import _urlencoded
-from tests.conftest import register
+from taskhaven.api.todoist.v6 import params
+from taskhaven.api.todoist.v6.params import _form_fields, _urlencoded
+from taskhaven.core.errors import InvalidArgument
+from tests.conftest import PASSWORD, register
 from tests.servers import RunningServer
 
 
@@ -44,6 +46,21 @@ _PIECES = st.sampled_from(
 @given(st.lists(st.one_of(_PIECES, st.binary(max_size=4)), max_size=30).map(b"".join))
 def test_decoding_matches_starlettes_form_parser(body: bytes) -> None:
     assert _urlencoded(body) == starlettes(body)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=4)), max_size=30).map(b"".join))
+def test_a_kept_body_gives_the_same_fields_every_time(body: bytes) -> None:
+    """A body's fields are kept only once checked: a refused body is refused again, a kept
+    one answers what decoding it anew would (and a later request cannot change them)."""
+    for _ in range(2):
+        try:
+            found = _form_fields(body)
+        except (InvalidArgument, HTTPException):
+            assert body not in params._KEPT
+            continue
+        assert found == _urlencoded(body)
+        assert (body in params._KEPT) is (len(body) <= params._KEPT_BODY_BYTES)
 
 
 def test_too_many_fields_is_the_same_400() -> None:
@@ -82,3 +99,19 @@ def test_refused_parameters_are_named_in_the_sync_apis_error(server: RunningServ
     assert long.json()["error"] == "Invalid argument value: token (longer than 256 characters)"
     good = _sync(server, token=token, resource_types='["user"]')
     assert good.status_code == 200 and set(good.json()) >= {"User", "seq_no"}
+
+
+def test_only_the_polled_call_keeps_bodies(server: RunningServer) -> None:
+    """The sync call's small bodies are kept; a sign-in body (a password) never is."""
+    account = register(server)
+    login = httpx.post(
+        server.url + "/API/v6/login", data={"email": account["email"], "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    assert not any(PASSWORD.encode() in body for body in params._KEPT)
+    sync = {"token": account["token"], "resource_types": '["user"]', "seq_no": "0"}
+    assert _sync(server, **sync).status_code == 200
+    assert any(account["token"].encode() in body for body in params._KEPT)
+    # Kept or not, every answer is the same as the first.
+    answers = [_sync(server, **sync).json()["User"]["id"] for _ in range(3)]
+    assert answers == [account["id"]] * 3

@@ -111,7 +111,7 @@ class Endpoint:
     async def respond(self, request: Request) -> Response:
         backend: Backend = request.app.state.backend
         try:
-            params = await Params.from_request(request)
+            params = await Params.from_request(request, keep=self.inline is not None)
             bounds.check_params(self.call, params.values())
             inline = self.inline
             result = inline(backend, params, request) if inline is not None else None

@@ -49,6 +49,43 @@ def _urlencoded(body: bytes) -> dict[str, list[str]]:
     return found
 
 
+def _check_characters(values: Mapping[str, list[str]]) -> None:
+    """Refuse a name or value holding a character no column stores (NUL): one scan of
+    everything, the field named only when there is one."""
+    if columns.refused("".join([*values, *(v for found in values.values() for v in found)])):
+        for name, found in values.items():
+            if columns.refused(name) or any(columns.refused(value) for value in found):
+                raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
+
+
+# A polling client sends the same body until something changes (its token, its cursor, the
+# types it wants): the same bytes give the same fields. Small bodies' fields are kept,
+# checked, and shared by every request that sends them; nothing changes a ``Params``'
+# lists after it is built. Emptied when full: a new set of pollers refills it at once.
+_KEPT: dict[bytes, dict[str, list[str]]] = {}
+_KEPT_MOST = 4096
+_KEPT_BODY_BYTES = 1024
+
+
+def _checked(body: bytes) -> dict[str, list[str]]:
+    found = _urlencoded(body)
+    _check_characters(found)
+    return found
+
+
+def _form_fields(body: bytes) -> dict[str, list[str]]:
+    """``_checked`` fields of ``body``, kept for small bodies."""
+    found = _KEPT.get(body)
+    if found is not None:
+        return found
+    found = _checked(body)
+    if len(body) <= _KEPT_BODY_BYTES:
+        if len(_KEPT) >= _KEPT_MOST:
+            _KEPT.clear()
+        _KEPT[body] = found
+    return found
+
+
 def parse_json(name: str, value: str, *, nul: bool = False) -> Any:
     """The JSON text ``value`` of parameter ``name``; see ``Params.json``."""
     try:
@@ -76,16 +113,20 @@ class Params:
         self.files = files
 
     @classmethod
-    async def from_request(cls, request: Request) -> Params:
+    async def from_request(cls, request: Request, *, keep: bool = False) -> Params:
+        """``keep``: the call is polled (the sync call), its small bodies' fields are kept
+        (``_form_fields``); never for a call whose body may hold a password."""
         values: dict[str, list[str]] = {}
         if request.scope.get("query_string"):
             for key, value in request.query_params.multi_items():
                 values.setdefault(key, []).append(value)
+            _check_characters(values)
         files: dict[str, UploadFile] = {}
         if request.scope["method"] in ("POST", "PUT", "PATCH"):
             content_type = _content_type(request.scope)
             if content_type.startswith("application/x-www-form-urlencoded"):
-                values.update(_urlencoded(await request.body()))
+                body_text = await request.body()
+                values.update(_form_fields(body_text) if keep else _checked(body_text))
             elif content_type.startswith("multipart/form-data"):
                 # One field may be as large as the body limit (the default part limit
                 # is 1 MiB, far below the documented 10 MiB).
@@ -97,13 +138,8 @@ class Params:
                         files[key] = item
                     else:
                         body.setdefault(key, []).append(item)
+                _check_characters(body)
                 values.update(body)
-        # One scan of everything (a refused character is refused in any string it is in);
-        # the field is named only when there is one.
-        if columns.refused("".join([*values, *(v for found in values.values() for v in found)])):
-            for name, found in values.items():
-                if columns.refused(name) or any(columns.refused(value) for value in found):
-                    raise InvalidArgument(name, f"Invalid argument value: {name} (contains NUL)")
         return cls(values, files)
 
     def values(self) -> Mapping[str, list[str]]:
