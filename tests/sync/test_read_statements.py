@@ -200,3 +200,43 @@ def test_memberships_are_read_only_for_a_user_who_has_one(server: RunningServer)
         body = sync(server, token, seq_no=second, resource_types=["all"])
     assert [item["content"] for item in body["Items"]] == ["again"]
     assert any("FROM project_members" in statement for statement in seen[1:]), seen
+
+
+def test_departures_are_read_only_once_a_project_of_the_user_is_shared(
+    server: RunningServer,
+) -> None:
+    """No row can have left the sight of a user whose projects never had a member and who
+    is a member of none: their one-change read skips the departures statement. Once a
+    project of theirs is shared, the read asks again, and a row a member moved out of it
+    reaches the owner deleted."""
+    owner, guest = register(server), register(server)
+    token = owner["token"]
+    first = sync(server, token, resource_types=["all"])["seq_no"]
+    sync(server, token, commands=[command("item_add", {"content": "mine"})])
+    with counted(server) as seen:
+        body = sync(server, token, seq_no=first, resource_types=["all"])
+    assert [item["content"] for item in body["Items"]] == ["mine"]
+    assert not any("FROM departures" in statement for statement in seen), seen
+    project = share_a_project(server, owner, guest)
+    invite = next(
+        n
+        for n in sync(server, guest["token"], resource_types=["live_notifications"])[
+            "LiveNotifications"
+        ]
+        if "invitation_secret" in n
+    )
+    args = {k: invite[k] for k in ("invitation_id", "invitation_secret")}
+    sync(server, guest["token"], commands=[command("accept_invitation", args)])
+    added = sync(
+        server, token, commands=[command("item_add", {"content": "s", "project_id": project}, "i")]
+    )
+    item = added["TempIdMapping"]["i"]
+    second = sync(server, token, resource_types=["all"])["seq_no"]
+    # The guest moves the item out of the owner's project into their own Inbox.
+    inbox = sync(server, guest["token"], resource_types=["user"])["User"]["inbox_project"]
+    sync(server, guest["token"], commands=[command("item_move", {"project_items": {
+        str(project): [item]}, "to_project": inbox})])  # fmt: skip
+    with counted(server) as seen:
+        body = sync(server, token, seq_no=second, resource_types=["all"])
+    assert any("FROM departures" in statement for statement in seen), seen
+    assert [(i["id"], i["is_deleted"]) for i in body["Items"] if i["id"] == item] == [(item, 1)]

@@ -88,6 +88,9 @@ class View:
     shared: list[int]
     gained: list[int]
     lost: list[int]
+    # False when no row can have left the user's sight (``Start.may_see_departures``):
+    # the departures statement is not run.
+    departures: bool = True
 
 
 def view(conn: Connection, user_id: int, since: int) -> View:
@@ -141,7 +144,7 @@ def rows_since(
         found = list(result.mappings())
     if seen.gained or seen.lost:
         found = _with_membership_changes(conn, table, found, since, seen.gained, seen.lost)
-    if since > 0 and table in (items, notes):
+    if since > 0 and table in (items, notes) and seen.departures:
         found = _with_departures(conn, table, user_id, since, seen, found, at_most)
     if table is items:
         found = item_labels.seen_by(conn, user_id, found)  # each member's own labels

@@ -27,6 +27,7 @@ from taskhaven.core.marks import Marks
 from taskhaven.core.remembered import Remembered
 from taskhaven.store.prepared import Prepared, PreparedRow
 from taskhaven.store.schema import MARK_KINDS, change_counter, project_members, sessions, user_marks
+from taskhaven.store.schema import projects as projects_table
 from taskhaven.store.schema import users as users_table
 
 if TYPE_CHECKING:
@@ -63,6 +64,15 @@ class Start:
         sends it)."""
         return bool(self.user.get("has_memberships", True))
 
+    @property
+    def may_see_departures(self) -> bool:
+        """False only when, as the start was read, neither the user nor any project they
+        own had a membership row: a departure is recorded only from a project that someone
+        besides its owner sees (core/departures.py), and ownership passes only to a member,
+        so no row can have left the user's sight. A membership made later is numbered after
+        this start's cursor, as is any departure after it: the next read looks again."""
+        return self.has_memberships or bool(self.user.get("owns_shared", True))
+
 
 _COUNTER = select(change_counter.c.value).where(change_counter.c.id == 1).scalar_subquery()
 # What every start reads beside a credential: the user row, the marks, the counter; and the
@@ -70,11 +80,17 @@ _COUNTER = select(change_counter.c.value).where(change_counter.c.id == 1).scalar
 # Whether the user has any membership row (in any state): without one, nothing is shared
 # with them and nothing was gained or lost (``visibility.memberships`` would read no row).
 _HAS_MEMBERSHIPS = exists().where(project_members.c.user_id == users_table.c.id)
+# Whether a project the user owns has any membership row (an invitation included).
+_OWNS_SHARED = exists().where(
+    project_members.c.project_id == projects_table.c.id,
+    projects_table.c.user_id == users_table.c.id,
+)
 START_COLUMNS = (
     users_table,
     *marks.columns(),
     _COUNTER.label("cursor"),
     _HAS_MEMBERSHIPS.label("has_memberships"),
+    _OWNS_SHARED.label("owns_shared"),
 )
 START_FROM = users_table.outerjoin(user_marks, user_marks.c.user_id == users_table.c.id)
 # Built once: the token lookup goes by the unique digest index.

@@ -256,7 +256,7 @@ def read(
         fresh = {t for t in types if t in _MARKS and not start.skip(_MARKS[t], since)}
         # Shared projects, read once, and only when a kind that can be shared is read (the
         # other kinds never look at it).
-        seen = changes.View([], [], [])
+        seen = changes.View([], [], [], departures=start.may_see_departures)
         if fresh & {"projects", "items", "notes"} and start.has_memberships:
             seen = changes.view(db.conn, user_id, since)
         for kind, key in _PLAIN.items():
