@@ -157,6 +157,24 @@ def share_a_project(server: RunningServer, owner: dict[str, Any], guest: dict[st
     return project
 
 
+def accept_invitation(server: RunningServer, guest: dict[str, Any]) -> None:
+    """``guest`` accepts the invitation their live notifications carry."""
+    body = sync(server, guest["token"], resource_types=["live_notifications"])
+    invite = next(n for n in body["LiveNotifications"] if "invitation_secret" in n)
+    args = {k: invite[k] for k in ("invitation_id", "invitation_secret")}
+    sync(server, guest["token"], commands=[command("accept_invitation", args)])
+
+
+def statements_of_one_change(server: RunningServer, token: str, content: str) -> list[str]:
+    """The statements of an incremental sync that finds one item added: ``content``."""
+    before = sync(server, token, resource_types=["all"])["seq_no"]
+    sync(server, token, commands=[command("item_add", {"content": content})])
+    with counted(server) as seen:
+        body = sync(server, token, seq_no=before, resource_types=["all"])
+    assert [item["content"] for item in body["Items"]] == [content]
+    return seen
+
+
 def test_what_the_bound_refuses_goes_to_the_pool(
     server: RunningServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -170,10 +188,7 @@ def test_what_the_bound_refuses_goes_to_the_pool(
              day_orders_timestamp="1.0")  # fmt: skip
     assert calls == ["sync", "sync"]
     project = share_a_project(server, owner, guest)
-    body = sync(server, guest["token"], resource_types=["live_notifications"])
-    invite = next(n for n in body["LiveNotifications"] if "invitation_secret" in n)
-    args = {k: invite[k] for k in ("invitation_id", "invitation_secret")}
-    sync(server, guest["token"], commands=[command("accept_invitation", args)])
+    accept_invitation(server, guest)
     with pool_calls(monkeypatch) as calls:
         body = sync(server, guest["token"], resource_types=["all"], seq_no=seq)
     assert [p["name"] for p in body["Projects"] if p["id"] == project] == ["P"]
@@ -184,21 +199,12 @@ def test_memberships_are_read_only_for_a_user_who_has_one(server: RunningServer)
     """A user with no membership row (nothing shared with them, none gained or lost) is not
     asked for one: the start's row says so. Once invited, the read asks again."""
     owner, guest = register(server), register(server)
-    token = guest["token"]
-    first = sync(server, token, resource_types=["all"])["seq_no"]
-    sync(server, token, commands=[command("item_add", {"content": "mine"})])
-    with counted(server) as seen:
-        body = sync(server, token, seq_no=first, resource_types=["all"])
-    assert [item["content"] for item in body["Items"]] == ["mine"]
+    seen = statements_of_one_change(server, guest["token"], "mine")
     # The start (the first statement) asks whether there is one, in a subquery.
     assert "FROM project_members" in seen[0]
     assert not any("FROM project_members" in statement for statement in seen[1:]), seen
     share_a_project(server, owner, guest)
-    second = sync(server, token, resource_types=["all"])["seq_no"]
-    sync(server, token, commands=[command("item_add", {"content": "again"})])
-    with counted(server) as seen:
-        body = sync(server, token, seq_no=second, resource_types=["all"])
-    assert [item["content"] for item in body["Items"]] == ["again"]
+    seen = statements_of_one_change(server, guest["token"], "again")
     assert any("FROM project_members" in statement for statement in seen[1:]), seen
 
 
@@ -211,22 +217,10 @@ def test_departures_are_read_only_once_a_project_of_the_user_is_shared(
     reaches the owner deleted."""
     owner, guest = register(server), register(server)
     token = owner["token"]
-    first = sync(server, token, resource_types=["all"])["seq_no"]
-    sync(server, token, commands=[command("item_add", {"content": "mine"})])
-    with counted(server) as seen:
-        body = sync(server, token, seq_no=first, resource_types=["all"])
-    assert [item["content"] for item in body["Items"]] == ["mine"]
+    seen = statements_of_one_change(server, token, "mine")
     assert not any("FROM departures" in statement for statement in seen), seen
     project = share_a_project(server, owner, guest)
-    invite = next(
-        n
-        for n in sync(server, guest["token"], resource_types=["live_notifications"])[
-            "LiveNotifications"
-        ]
-        if "invitation_secret" in n
-    )
-    args = {k: invite[k] for k in ("invitation_id", "invitation_secret")}
-    sync(server, guest["token"], commands=[command("accept_invitation", args)])
+    accept_invitation(server, guest)
     added = sync(
         server, token, commands=[command("item_add", {"content": "s", "project_id": project}, "i")]
     )
