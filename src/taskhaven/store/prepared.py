@@ -1,4 +1,5 @@
-"""SELECTs compiled once and run straight on a driver connection: the polling read path.
+"""Statements compiled once and run straight on a driver connection: the polling read path
+(``Prepared``), and the one-row INSERT a command batch repeats (``PreparedInsert``).
 
 An incremental sync that finds nothing new is one indexed read (docs/performance.md, the
 read path). Through SQLAlchemy that statement costs about 80 µs of Python on SQLite, and
@@ -11,6 +12,8 @@ Invariant: one statement is one snapshot on both databases (SQLite runs a statem
 a transaction as its own read transaction; PostgreSQL gives every statement of an
 autocommit connection its own snapshot). So a row read here is as consistent as the same
 row read in a transaction, as long as everything the caller needs is in that one row.
+A prepared write run that way (the rate counter's upsert) is its own transaction: only a
+write that is whole in one statement may be.
 """
 
 from __future__ import annotations
