@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import JSON, Connection, Select, Table, bindparam, or_, select, type_coerce
 
 from taskhaven.core import departures, item_labels, member_view, visibility
-from taskhaven.core.limits import IN_CHUNK, ReadTooLarge
+from taskhaven.core.limits import IN_CHUNK, ReadTooLarge, check_within
 from taskhaven.core.rows import Row
 from taskhaven.store import counter
 from taskhaven.store.prepared import Prepared, driver
@@ -41,25 +41,22 @@ _TABLES: dict[Kind, Table] = {
 }
 
 
+def _own_since(table: Table) -> Select[Any]:
+    return (
+        select(table)
+        .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
+        .order_by(table.c.seq.desc(), table.c.id.desc())
+    )
+
+
 # A user's own rows of each kind changed after a number, newest first: the read of every
-# incremental sync of a user who has nothing shared with them (``rows_since``).
+# incremental sync of a user who has nothing shared with them (``rows_since``); and the same
+# with a LIMIT, for a read that may answer only when it stays small (``at_most``).
 _OWN_SINCE: dict[Kind, Prepared] = {
-    kind: Prepared(
-        select(table)
-        .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
-        .order_by(table.c.seq.desc(), table.c.id.desc())
-    )
-    for kind, table in _TABLES.items()
+    kind: Prepared(_own_since(table)) for kind, table in _TABLES.items()
 }
-# The same, with a LIMIT: a read that may answer only when it stays small (``at_most``).
 _OWN_SINCE_BOUNDED: dict[Kind, Prepared] = {
-    kind: Prepared(
-        select(table)
-        .where(table.c.user_id == bindparam("user_id"), table.c.seq > bindparam("since"))
-        .order_by(table.c.seq.desc(), table.c.id.desc())
-        .limit(bindparam("limit"))
-    )
-    for kind, table in _TABLES.items()
+    kind: Prepared(_own_since(table).limit(bindparam("limit"))) for kind, table in _TABLES.items()
 }
 
 
@@ -131,8 +128,7 @@ def rows_since(
         bounded = _OWN_SINCE_BOUNDED[kind]
         values = {"user_id": user_id, "since": since, "limit": at_most + 1}
         found = list(bounded.all(driver(conn), conn.dialect, **values))
-        if len(found) > at_most:
-            raise ReadTooLarge(kind)
+        check_within(found, at_most, kind)
     elif since > 0 and not seen.shared:
         # The polling case (nothing shared with the user): prepared once, run on the read
         # transaction's own driver connection (store/prepared.py).

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, or_, select
 
 from taskhaven.core import visibility
 from taskhaven.core.backend import Unit
-from taskhaven.core.limits import IN_CHUNK, ReadTooLarge
+from taskhaven.core.limits import IN_CHUNK, ReadTooLarge, check_within
 from taskhaven.core.rows import Row
 from taskhaven.store.prepared import Prepared, driver
 from taskhaven.store.schema import departures, projects
@@ -46,12 +46,9 @@ def record(
 # from the user's own projects, or from those and the projects in ``others``.
 _OWN = select(projects.c.id).where(projects.c.user_id == bindparam("user_id"))
 _RECENT = (departures.c.kind == bindparam("kind"), departures.c.seq > bindparam("since"))
-_FROM_OWN = Prepared(select(departures.c.row_id).where(*_RECENT, departures.c.project_id.in_(_OWN)))
-_FROM_OWN_BOUNDED = Prepared(
-    select(departures.c.row_id)
-    .where(*_RECENT, departures.c.project_id.in_(_OWN))
-    .limit(bindparam("limit"))
-)
+_FROM_OWN_SELECT = select(departures.c.row_id).where(*_RECENT, departures.c.project_id.in_(_OWN))
+_FROM_OWN = Prepared(_FROM_OWN_SELECT)
+_FROM_OWN_BOUNDED = Prepared(_FROM_OWN_SELECT.limit(bindparam("limit")))
 _FROM_OWN_OR_SEEN = select(departures.c.row_id).where(
     *_RECENT,
     or_(
@@ -79,8 +76,7 @@ def departed(
         if others:
             raise ReadTooLarge(table.name)
         bounded = _FROM_OWN_BOUNDED.all(driver(conn), conn.dialect, **values, limit=at_most + 1)
-        if len(bounded) > at_most:
-            raise ReadTooLarge(table.name)
+        check_within(bounded, at_most, table.name)
         found = [row["row_id"] for row in bounded]
     elif others:
         found = [

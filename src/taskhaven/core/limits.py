@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
+
 MAX_BIGINT = 2**63 - 1
 """The largest id, order or change number a BIGINT column holds, on both databases."""
 
@@ -16,6 +18,13 @@ parameters, whatever ``max_commands_per_request`` an operator sets."""
 class ReadTooLarge(Exception):
     """A read bounded by ``at_most`` met more than that: its caller reads again without the
     bound, where a long read does no harm (the thread pool, not the event loop)."""
+
+
+def check_within(found: Sized, at_most: int, kind: str) -> None:
+    """``ReadTooLarge`` naming ``kind`` when ``found``, read with a LIMIT of ``at_most + 1``,
+    holds more than ``at_most``."""
+    if len(found) > at_most:
+        raise ReadTooLarge(kind)
 
 
 MAX_INDENT = 4

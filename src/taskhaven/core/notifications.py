@@ -16,7 +16,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from taskhaven.core import users, visibility
 from taskhaven.core.backend import Unit
 from taskhaven.core.errors import InvalidArgument, NotFound
-from taskhaven.core.limits import MAX_BIGINT, ReadTooLarge
+from taskhaven.core.limits import MAX_BIGINT, check_within
 from taskhaven.core.rows import Row
 from taskhaven.store.schema import live_notifications
 
@@ -98,8 +98,7 @@ def rows_since(
     if at_most is None:
         return list(conn.execute(query).mappings())
     found = list(conn.execute(query.limit(at_most + 1)).mappings())
-    if len(found) > at_most:
-        raise ReadTooLarge("live_notifications")
+    check_within(found, at_most, "live_notifications")
     return found
 
 
