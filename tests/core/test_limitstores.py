@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 from taskhaven.core import limitstores, ratelimit
 from taskhaven.core.backend import Backend
@@ -42,7 +42,7 @@ def counted(request: pytest.FixtureRequest, backend: Backend) -> Iterator[Backen
     elif request.param == "redis":
         backend.counters = RedisCounters(
             REDIS_URL,
-            fallback=limitstores.DatabaseCounters(backend.engine),
+            fallback=limitstores.DatabaseCounters(backend.engine, backend.loop_first),
             prefix=f"test:{uuid.uuid4().hex}:",
         )
     try:
@@ -129,7 +129,7 @@ def test_redis_unreachable_counts_in_the_database(backend: Backend, clock: list[
     kept = backend.counters
     backend.counters = RedisCounters(
         "redis://127.0.0.1:1/0",
-        fallback=limitstores.DatabaseCounters(backend.engine),
+        fallback=limitstores.DatabaseCounters(backend.engine, backend.loop_first),
         prefix="test:",
     )
     key = _key()
@@ -147,6 +147,15 @@ def test_redis_unreachable_counts_in_the_database(backend: Backend, clock: list[
 # --- which store a server counts in ------------------------------------------------------------
 
 
+def _unused(*_args: object, **_params: object) -> None:
+    raise AssertionError("SQLite's counters count in a transaction, never in a lone statement")
+
+
+def _open(settings: Settings, engine: Engine) -> limitstores.Opened:
+    """The counters a server on ``settings`` would open (SQLite here: no runner used)."""
+    return limitstores.open_for_serving(settings, engine, _unused)
+
+
 def _sqlite(tmp_path: Path, **overrides: object) -> Settings:
     return servers.test_settings(f"sqlite:///{tmp_path / 'one.db'}", tmp_path / "data", **overrides)
 
@@ -154,19 +163,17 @@ def _sqlite(tmp_path: Path, **overrides: object) -> Settings:
 def test_one_process_on_sqlite_counts_in_memory_and_keeps_others_off(tmp_path: Path) -> None:
     settings = _sqlite(tmp_path)
     engine = make_engine(settings.database_url)
-    first = limitstores.open_for_serving(settings, engine)
+    first = _open(settings, engine)
     try:
         assert first.counters.name == "memory"
         # A second server on the same file would count apart: refused, whatever its store.
         for store in ("auto", "database"):
             with pytest.raises(limitstores.ClaimRefused):
-                limitstores.open_for_serving(
-                    settings.model_copy(update={"rate_limit_store": store}), engine
-                )
+                _open(settings.model_copy(update={"rate_limit_store": store}), engine)
     finally:
         first.close()
     # Once the first is gone, the file may be claimed again.
-    again = limitstores.open_for_serving(settings, engine)
+    again = _open(settings, engine)
     assert again.counters.name == "memory"
     again.close()
     engine.dispose()
@@ -174,14 +181,14 @@ def test_one_process_on_sqlite_counts_in_memory_and_keeps_others_off(tmp_path: P
 
 def test_beside_a_database_counting_server_auto_counts_in_the_database(tmp_path: Path) -> None:
     engine = make_engine(_sqlite(tmp_path).database_url)
-    shared = limitstores.open_for_serving(_sqlite(tmp_path, rate_limit_store="database"), engine)
+    shared = _open(_sqlite(tmp_path, rate_limit_store="database"), engine)
     try:
         assert shared.counters.name == "database"
-        second = limitstores.open_for_serving(_sqlite(tmp_path), engine)
+        second = _open(_sqlite(tmp_path), engine)
         assert second.counters.name == "database"
         second.close()
         with pytest.raises(limitstores.ClaimRefused):
-            limitstores.open_for_serving(_sqlite(tmp_path, rate_limit_store="memory"), engine)
+            _open(_sqlite(tmp_path, rate_limit_store="memory"), engine)
     finally:
         shared.close()
         engine.dispose()
@@ -189,7 +196,7 @@ def test_beside_a_database_counting_server_auto_counts_in_the_database(tmp_path:
 
 def test_several_workers_never_count_in_memory(tmp_path: Path) -> None:
     engine = make_engine(_sqlite(tmp_path).database_url)
-    opened = limitstores.open_for_serving(_sqlite(tmp_path, workers=2), engine)
+    opened = _open(_sqlite(tmp_path, workers=2), engine)
     assert opened.counters.name == "database"
     opened.close()
     engine.dispose()
@@ -202,7 +209,7 @@ def test_several_workers_never_count_in_memory(tmp_path: Path) -> None:
 @needs_redis
 def test_a_redis_url_puts_the_counters_in_redis(tmp_path: Path) -> None:
     engine = make_engine(_sqlite(tmp_path).database_url)
-    opened = limitstores.open_for_serving(_sqlite(tmp_path, redis_url=REDIS_URL), engine)
+    opened = _open(_sqlite(tmp_path, redis_url=REDIS_URL), engine)
     assert opened.counters.name == "redis"
     opened.close()
     engine.dispose()
@@ -211,7 +218,7 @@ def test_a_redis_url_puts_the_counters_in_redis(tmp_path: Path) -> None:
 def test_database_counters_forget_older_windows_and_skip_the_log_on_postgresql(
     backend: Backend,
 ) -> None:
-    counters = limitstores.DatabaseCounters(backend.engine)
+    counters = limitstores.DatabaseCounters(backend.engine, backend.loop_first)
     key = _key()
     assert [counters.add(key, 1, 0.0) for _ in range(3)] == [1, 2, 3]
     assert counters.add(key, 2, 0.0) == 1  # a new window starts at one ...
@@ -234,7 +241,6 @@ def test_database_counters_count_on_the_loop_on_postgresql_only(
     counters = limitstores.DatabaseCounters(backend.engine, backend.loop_first)
     postgres = backend.engine.dialect.name == "postgresql"
     assert counters.on_loop is postgres
-    assert limitstores.DatabaseCounters(backend.engine).on_loop is False
     own = Backend(backend.settings, backend.engine)
     own.reads_on_this_thread()  # this thread plays the event loop
     counters = limitstores.DatabaseCounters(own.engine, own.loop_first)

@@ -62,7 +62,7 @@ class Opened:
             self._held.release()
 
 
-def _redis(settings: Settings, engine: Engine, run_first: RunFirst | None) -> Counters:
+def _redis(settings: Settings, engine: Engine, run_first: RunFirst) -> Counters:
     from taskhaven.core.limitstores.redis_store import RedisCounters
 
     assert settings.redis_url
@@ -73,9 +73,7 @@ def _redis(settings: Settings, engine: Engine, run_first: RunFirst | None) -> Co
     )
 
 
-def open_for_serving(
-    settings: Settings, engine: Engine, run_first: RunFirst | None = None
-) -> Opened:
+def open_for_serving(settings: Settings, engine: Engine, run_first: RunFirst) -> Opened:
     """The counters of a server process, chosen by ``settings.rate_limit_store``.
 
     ``run_first`` is the backend's ``loop_first``: database counters on PostgreSQL count

@@ -9,7 +9,7 @@ from sqlalchemy import Delete, Engine, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from taskhaven.store.engine import outside_transaction, read_transaction, write_transaction
+from taskhaven.store.engine import read_transaction, write_transaction
 from taskhaven.store.prepared import Prepared, PreparedRow
 from taskhaven.store.schema import rate_counters
 
@@ -54,11 +54,11 @@ class DatabaseCounters:
 
     name = "database"
 
-    def __init__(self, engine: Engine, run_first: RunFirst | None = None) -> None:
+    def __init__(self, engine: Engine, run_first: RunFirst) -> None:
         self._engine = engine
         postgres = engine.dialect.name == "postgresql"
-        self.on_loop = postgres and run_first is not None
-        self._run_first = (run_first or self._pooled_first) if postgres else None
+        self.on_loop = postgres
+        self._run_first = run_first if postgres else None
 
     def add(self, key: str, window: int, expires_at: float) -> int:
         run_first = self._run_first
@@ -77,14 +77,6 @@ class DatabaseCounters:
             if count == 1:
                 conn.execute(_SQLITE_OLDER, params)
         return count
-
-    def _pooled_first(self, prepared: Prepared, **params: Any) -> PreparedRow | None:
-        """``run_first`` for counters without a backend's: a pooled connection lent in
-        autocommit (the pool restores its isolation level when it comes back)."""
-        with self._engine.connect() as pooled:
-            outside_transaction(pooled)
-            driver = pooled.connection.dbapi_connection
-            return prepared.first(driver, self._engine.dialect, **params)
 
     def get(self, key: str, window: int) -> int:
         with read_transaction(self._engine) as conn:
